@@ -1,0 +1,139 @@
+"""Chart data from files: a `data:` key names a CSV or YAML file beside the playlist.
+
+Rows come back as the same plain mappings an inline list would hold, with marks that
+point into the data file, so a bad number is reported at its own line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from kiosk.playlist.errors import Mark, PlaylistError, Problem
+from kiosk.playlist.safeyaml import Document, WrittenFloat, load_file, read_text
+
+# Which key of the slide the file fills, per slide type.
+DATA_KEYS = {"bar": "bars", "pie": "slices", "line": None}
+FORMULA_PREFIXES = ("=", "@")
+
+
+def load_chart_data(slide_type: str, path: Path) -> Document:
+    """The data file as a Document whose data fits the slide: a list of rows for bar/pie,
+    {'x': [...], 'series': [...]} for line."""
+    if path.suffix.lower() == ".csv":
+        return _csv_document(slide_type, path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _yaml_document(slide_type, path)
+    raise PlaylistError([Problem(Mark(str(path), 1, 1), "a data file must be .csv, .yaml or .yml")])
+
+
+def _yaml_document(slide_type: str, path: Path) -> Document:
+    document = load_file(path)
+    data = document.data
+    if slide_type == "line":
+        if not isinstance(data, dict):
+            raise _fail(path, 1, "a line chart's YAML data is a mapping with 'x:' and 'series:'")
+        return document
+    if isinstance(data, dict) and DATA_KEYS[slide_type] in data:
+        key = DATA_KEYS[slide_type]
+        inner = Document(data[key], document.file)
+        for mark_path, mark in document.value_marks.items():
+            if mark_path[:1] == (key,):
+                inner.value_marks[mark_path[1:]] = mark
+        for mark_path, mark in document.key_marks.items():
+            if mark_path[:1] == (key,):
+                inner.key_marks[mark_path[1:]] = mark
+        return inner
+    if not isinstance(data, list):
+        raise _fail(path, 1, "the YAML data must be a list of rows like {label: 立案数, value: 12}")
+    return document
+
+
+def _csv_document(slide_type: str, path: Path) -> Document:
+    text = read_text(path)
+    rows = list(csv.reader(io.StringIO(text)))
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    if len(numbered) < 2:
+        raise _fail(path, 1, "the CSV needs a header row and at least one row of data")
+    (header_line, header), body = numbered[0], numbered[1:]
+    header = [h.strip().lower() for h in header]
+    problems: list[Problem] = []
+    for line, row in body:
+        if len(row) != len(header):
+            problems.append(
+                Problem(
+                    Mark(str(path), line, 1),
+                    f"this row has {len(row)} columns but the header has {len(header)}",
+                )
+            )
+    if problems:
+        raise PlaylistError(problems)
+    if slide_type == "line":
+        return _csv_line(path, header, body)
+    return _csv_rows(path, header, header_line, body)
+
+
+def _csv_rows(path: Path, header: list[str], header_line: int, body: list[tuple[int, list[str]]]) -> Document:
+    if "label" not in header or "value" not in header:
+        raise _fail(path, header_line, "the header row must name the columns 'label' and 'value'")
+    document = Document([], str(path))
+    for index, (line, row) in enumerate(body):
+        record: dict[str, Any] = {}
+        for column, (name, cell) in enumerate(zip(header, row, strict=True)):
+            record[name] = _cell(cell, numeric=name == "value")
+            document.value_marks[(index, name)] = Mark(str(path), line, _column_of(row, column))
+            document.key_marks[(index, name)] = Mark(str(path), header_line, 1)
+        document.value_marks[(index,)] = Mark(str(path), line, 1)
+        _refuse_formula(record.get("label"), Mark(str(path), line, 1))
+        document.data.append(record)
+    return document
+
+
+def _csv_line(path: Path, header: list[str], body: list[tuple[int, list[str]]]) -> Document:
+    """First column: the x labels; each further column: one series named by its header."""
+    if len(header) < 2:
+        raise _fail(path, 1, "a line chart's CSV needs an x column and at least one series column")
+    document = Document({"x": [], "series": []}, str(path))
+    document.data["series"] = [{"name": name, "values": []} for name in header[1:]]
+    for line, row in body:
+        x_index = len(document.data["x"])
+        document.data["x"].append(row[0].strip())
+        document.value_marks[("x", x_index)] = Mark(str(path), line, 1)
+        for s_index, cell in enumerate(row[1:]):
+            document.data["series"][s_index]["values"].append(_cell(cell, numeric=True))
+            document.value_marks[("series", s_index, "values", x_index)] = Mark(
+                str(path), line, _column_of(row, s_index + 1)
+            )
+    return document
+
+
+def _cell(cell: str, *, numeric: bool) -> Any:
+    text = cell.strip()
+    if not numeric:
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return WrittenFloat(float(text), text)
+    except ValueError:
+        return text  # the model reports "must be a number, got '…'"
+
+
+def _refuse_formula(label: object, mark: Mark) -> None:
+    if isinstance(label, str) and label.startswith(FORMULA_PREFIXES):
+        raise PlaylistError(
+            [Problem(mark, f"the label '{label}' looks like a spreadsheet formula; write plain text")]
+        )
+
+
+def _column_of(row: list[str], column: int) -> int:
+    """1-based character column where a cell starts (commas between cells)."""
+    return sum(len(cell) + 1 for cell in row[:column]) + 1
+
+
+def _fail(path: Path, line: int, message: str) -> PlaylistError:
+    return PlaylistError([Problem(Mark(str(path), line, 1), message)])

@@ -1,0 +1,321 @@
+"""Safe YAML -> Playlist, with every problem mapped to FILE:LINE:COL in plain words."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kiosk.playlist.data import DATA_KEYS, load_chart_data
+from kiosk.playlist.errors import PlaylistError, Problem
+from kiosk.playlist.model import (
+    SLIDE_TYPES,
+    Playlist,
+    PlaylistSettings,
+    SlideBase,
+)
+from kiosk.playlist.safeyaml import Document, Path_, load_file, parse
+
+BUILTIN_THEMES = ("police-blue", "light")
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_playlist(path: str | os.PathLike[str]) -> Playlist:
+    """Read, check and return the playlist at `path`, or raise PlaylistError with all problems."""
+    path = Path(path)
+    return build_playlist(load_file(path), path)
+
+
+def load_playlist_text(text: str, name: str = "<playlist>", folder: Path | None = None) -> Playlist:
+    """The same as load_playlist for text in memory (tests, fuzzing)."""
+    fake_path = (folder or Path.cwd()) / name
+    return build_playlist(parse(text, name), fake_path)
+
+
+def build_playlist(document: Document, path: Path) -> Playlist:
+    checker = _Checker(document, path.parent)
+    playlist = checker.check()
+    if checker.problems:
+        raise PlaylistError(checker.problems)
+    assert playlist is not None
+    playlist._path = path.resolve()
+    return playlist
+
+
+class _Checker:
+    def __init__(self, document: Document, folder: Path) -> None:
+        self.document = document
+        self.folder = folder
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path_, message: str, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.document.mark_of(path, key=key), message))
+
+    def check(self) -> Playlist | None:
+        data = self.document.data
+        if not isinstance(data, dict):
+            self.add((), "a playlist is a mapping that starts with keys like 'slides:'")
+            return None
+        settings = self.validate(PlaylistSettings, {k: v for k, v in data.items() if k != "slides"}, ())
+        if settings is not None:
+            self.check_theme(settings.theme)
+        raw_slides = data.get("slides")
+        if not isinstance(raw_slides, list) or not raw_slides:
+            where = ("slides",) if "slides" in data else ()
+            self.add(where, "the playlist needs 'slides:', a list with at least one slide")
+            return None
+        slides = [self.check_slide(raw, ("slides", i)) for i, raw in enumerate(raw_slides)]
+        self.check_unique_ids(slides)
+        if self.problems or settings is None:
+            return None
+        return Playlist.model_construct(**dict(settings), slides=slides)
+
+    # ------------------------------------------------------------ slides
+
+    def check_slide(self, raw: Any, path: Path_) -> SlideBase | None:
+        if not isinstance(raw, dict):
+            self.add(path, "each slide is a mapping that starts with 'type:'")
+            return None
+        kind = raw.get("type")
+        if kind is None:
+            self.add(path, f"this slide has no 'type:'; known types: {_known_types()}")
+            return None
+        model = SLIDE_TYPES.get(str(kind))
+        if model is None:
+            hint = _did_you_mean(str(kind), SLIDE_TYPES, cutoff=0.5)
+            self.add((*path, "type"), f"unknown slide type '{kind}'{hint}; known types: {_known_types()}")
+            return None
+        raw = self.with_data_file(raw, str(kind), path)
+        slide = self.validate(model, raw, path)
+        if slide is not None:
+            self.check_files(slide, path)
+        return slide
+
+    def with_data_file(self, raw: dict[str, Any], kind: str, path: Path_) -> dict[str, Any]:
+        """Fill bars/slices/x+series from the file named by `data:`."""
+        if kind not in DATA_KEYS or not isinstance(raw.get("data"), str):
+            return raw
+        inline = [k for k in ("bars", "slices", "x", "series") if k in raw]
+        if inline:
+            self.add((*path, "data"), f"give either 'data:' or '{inline[0]}:', not both")
+            return raw
+        file = self.existing_file(raw["data"], (*path, "data"))
+        if file is None:
+            return raw
+        try:
+            loaded = load_chart_data(kind, file)
+        except PlaylistError as error:
+            self.problems.extend(error.problems)
+            return raw
+        key = DATA_KEYS[kind]
+        if key is None:  # line: the file gives both x and series
+            self.document.graft(path, loaded)
+            return {**raw, **loaded.data}
+        self.document.graft((*path, key), loaded)
+        return {**raw, key: loaded.data}
+
+    def check_files(self, slide: SlideBase, path: Path_) -> None:
+        for name in slide.file_fields:
+            value = getattr(slide, name)
+            if value and name != "data":  # data files were read already
+                self.existing_file(value, (*path, name))
+        if slide.background and not slide.background_is_color():
+            self.existing_file(slide.background, (*path, "background"))
+
+    def existing_file(self, relative: str, path: Path_) -> Path | None:
+        """The file, if it exists inside the playlist's folder (see SECURITY.md)."""
+        problem = file_problem(self.folder, relative)
+        if problem:
+            self.add(path, problem)
+            return None
+        return self.folder / relative
+
+    def check_unique_ids(self, slides: list[SlideBase | None]) -> None:
+        seen: dict[str, int] = {}
+        for index, slide in enumerate(slides):
+            if slide is None or slide.id is None:
+                continue
+            if slide.id in seen:
+                self.add(
+                    ("slides", index, "id"),
+                    f"id '{slide.id}' is already used by slide {seen[slide.id] + 1}; ids must be unique",
+                )
+            else:
+                seen[slide.id] = index
+
+    def check_theme(self, theme: str) -> None:
+        if theme in BUILTIN_THEMES:
+            return
+        if theme.endswith((".yaml", ".yml")):
+            self.existing_file(theme, ("theme",))
+            return
+        hint = _did_you_mean(theme, BUILTIN_THEMES)
+        self.add(
+            ("theme",),
+            f"unknown theme '{theme}'{hint}; built-in themes: {', '.join(BUILTIN_THEMES)}, "
+            "or give the path of a theme .yaml file",
+        )
+
+    # ------------------------------------------------------------ validation
+
+    def validate(self, model: type[M], raw: dict[str, Any], path: Path_) -> M | None:
+        try:
+            return model.model_validate(raw)
+        except ValidationError as error:
+            self.report(error, model, raw, path)
+            return None
+
+    def report(self, error: ValidationError, model: type[BaseModel], raw: Any, path: Path_) -> None:
+        seen: set[tuple[Path_, str]] = set()
+        for detail in error.errors(include_url=False):
+            loc = tuple(detail["loc"])
+            message = explain(detail, _fields_at(model, raw, loc))
+            full = (*path, *loc)
+            if (full, message) in seen:
+                continue
+            seen.add((full, message))
+            self.add(full, message, key=detail["type"] == "extra_forbidden")
+
+
+def validate_document(model: type[M], document: Document) -> M:
+    """Validate a whole YAML document against `model` (themes), with marked errors."""
+    checker = _Checker(document, Path(document.file).parent)
+    if not isinstance(document.data, dict):
+        checker.add((), "the file must be a mapping of keys to values")
+        raise PlaylistError(checker.problems)
+    result = checker.validate(model, document.data, ())
+    if result is None:
+        raise PlaylistError(checker.problems)
+    return result
+
+
+def file_problem(folder: Path, relative: str) -> str | None:
+    """Why `relative` cannot be used as a file of this playlist, or None if it can.
+
+    The rule (SECURITY.md): files a playlist names live in the playlist's folder or
+    below it. Absolute paths, '..' that climbs out and symlinks that lead out are refused,
+    so a playlist from a stranger's USB stick cannot show files from elsewhere on the PC.
+    """
+    if not relative.strip():
+        return "the file name is empty"
+    candidate = Path(relative)
+    if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative[:3]:
+        return f"'{relative}' is an absolute path; name files relative to the playlist's folder"
+    try:
+        root = folder.resolve()
+        target = (folder / candidate).resolve()
+    except (OSError, RuntimeError):
+        return f"'{relative}' cannot be resolved (a symlink loop?)"
+    if not target.is_relative_to(root):
+        return (
+            f"'{relative}' is outside the playlist's folder; keep images and data files "
+            "in the playlist's folder or below it"
+        )
+    if not target.exists():
+        return f"file not found: '{relative}' (looked in {root})"
+    if not target.is_file():
+        return f"'{relative}' is not a file"
+    return None
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _known_types() -> str:
+    return ", ".join(SLIDE_TYPES)
+
+
+def _did_you_mean(word: str, choices: Any, cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _fields_at(model: type[BaseModel], raw: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping that holds the error, for 'did you mean'."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part) or _by_alias(current, part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
+
+
+def _by_alias(model: Any, alias: str) -> Any:
+    for field in getattr(model, "model_fields", {}).values():
+        if field.alias == alias:
+            return field
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = getattr(value, "written_text", None) or str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def explain(detail: Any, allowed: list[str]) -> str:
+    """Turn one pydantic error into words for a person who is not a programmer."""
+    kind = detail["type"]
+    loc = [p for p in detail["loc"] if isinstance(p, str)]
+    field = loc[-1] if loc else "value"
+    given = detail.get("input")
+    ctx = detail.get("ctx", {})
+    if kind == "extra_forbidden":
+        hint = _did_you_mean(field, allowed)
+        return f"unknown key '{field}'{hint}"
+    if kind == "missing":
+        return f"missing required key '{field}'"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        want = "a whole number" if kind.startswith("int") else "a number"
+        return f"{field} must be {want}, got '{_shown(given)}'"
+    if kind == "finite_number":
+        return f"{field} must be a finite number, got '{_shown(given)}'"
+    if kind in ("string_type", "string_too_long"):
+        return f"{field} must be text, got '{_shown(given)}'"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{field} must be true or false, got '{_shown(given)}'"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"{field} cannot be '{_shown(given)}'; choose one of: {expected}"
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
+        want = "a list" if kind == "list_type" else "a mapping (key: value lines)"
+        return f"{field} must be {want}, got '{_shown(given)}'"
+    if kind == "too_short":
+        return f"{field} needs at least {ctx.get('min_length')} entries, got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        return f"{field} may have at most {ctx.get('max_length')} entries, got {ctx.get('actual_length')}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {
+            "greater_than": f"more than {ctx.get('gt')}",
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "less_than": f"less than {ctx.get('lt')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+        }[kind]
+        return f"{field} must be {words}, got '{_shown(given)}'"
+    if kind.startswith(("datetime", "date")):
+        return f"{field} must be a date and time like 2024-01-10T08:00, got '{_shown(given)}'"
+    if kind in ("value_error", "assertion_error"):
+        message = str(ctx.get("error", detail.get("msg", "")))
+        return message if not loc or field in ("type",) else f"{field}: {message}"
+    return f"{field}: {detail.get('msg', kind)}"
+
+
+__all__ = ["BUILTIN_THEMES", "PlaylistError", "file_problem", "load_playlist", "load_playlist_text"]

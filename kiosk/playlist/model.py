@@ -1,0 +1,531 @@
+"""The playlist language as pydantic models: one small class per slide type.
+
+Qt-free by rule (see DESIGN.md): the language is checked and tested without a display.
+A new slide type is one more class here plus its line in `SLIDE_TYPES`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from kiosk.numbers import decimals_of
+from kiosk.playlist.durations import parse_duration
+
+# ---------------------------------------------------------------- field types
+
+
+def _seconds(value: object) -> float:
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_seconds),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*(ms|h|m|s)?)+\s*$"},
+            ],
+            "description": "Seconds, or text like '8s', '1m30s', '600ms'.",
+        }
+    ),
+]
+
+
+def _count_up(value: object) -> object:
+    """`count_up: false` switches the count-up off (0 s); `true` keeps the default."""
+    if value is False:
+        return 0.0
+    if value is True or value is None:
+        return None
+    return parse_duration(value)
+
+
+CountUp = Annotated[
+    float | None,
+    BeforeValidator(_count_up),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "boolean"}, {"type": "number", "minimum": 0}, {"type": "string"}],
+            "description": "How long the number counts up ('1.5s'), or false for none.",
+        }
+    ),
+]
+
+
+def _text(value: object) -> object:
+    """Numbers written where text is expected (a year as a label) are taken as text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return getattr(value, "written_text", None) or str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+# The colour names a playlist may use besides #hex; kept short on purpose so a typo
+# ("gren") is an error rather than a silently black bar.
+COLOR_NAMES = frozenset(
+    [
+        "white",
+        "black",
+        "gray",
+        "grey",
+        "silver",
+        "red",
+        "darkred",
+        "crimson",
+        "orange",
+        "gold",
+        "yellow",
+        "green",
+        "lime",
+        "darkgreen",
+        "teal",
+        "cyan",
+        "blue",
+        "navy",
+        "royalblue",
+        "skyblue",
+        "purple",
+        "magenta",
+        "pink",
+        "brown",
+        "transparent",
+    ]
+)
+
+
+def is_color(text: str) -> bool:
+    """True for '#rgb', '#rrggbb', '#aarrggbb' or one of COLOR_NAMES."""
+    return bool(_HEX_COLOR.match(text)) or text.lower() in COLOR_NAMES
+
+
+def _color(value: object) -> object:
+    if isinstance(value, str) and not is_color(value):
+        raise ValueError(f"'{value}' is not a colour; write it like '#3ecf8e' or a name such as gold, red")
+    return value
+
+
+Color = Annotated[str, BeforeValidator(_color), WithJsonSchema({"type": "string"})]
+
+_ID = re.compile(r"^[^\s]{1,64}$")
+Direction = Literal["up", "down"]
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+TransitionName = Literal["fade", "slide", "zoom", "none"]
+TRANSITION_NAMES: tuple[str, ...] = ("fade", "slide", "zoom", "none")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# ---------------------------------------------------------------- shared parts
+
+
+class Transition(Strict):
+    """How a slide comes on screen: a name, or a mapping with its duration."""
+
+    type: TransitionName = "fade"
+    duration: Duration = 0.6
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class When(Strict):
+    """A window of time in which a slide is on air (all given parts must hold)."""
+
+    from_: datetime | None = Field(default=None, alias="from")
+    until: datetime | None = None
+    days: list[Day] | None = Field(default=None, min_length=1)
+    hours: str | None = Field(default=None, description="Daily hours like '08:00-18:00'.")
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _lower_days(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [v.lower()[:3] if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_hours(value)
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> When:
+        if self.from_ and self.until and self.until <= self.from_:
+            raise ValueError("'until' must be later than 'from'")
+        return self
+
+    def minutes(self) -> tuple[int, int] | None:
+        """The daily hours as minutes since midnight (start, end), or None for all day."""
+        return parse_hours(self.hours) if self.hours else None
+
+
+def parse_hours(text: str) -> tuple[int, int]:
+    """'08:00-18:00' -> (480, 1080). '22:00-06:00' wraps past midnight; '24:00' ends a day."""
+    match = _HOURS.match(text)
+    if not match:
+        raise ValueError(f"hours must look like '08:00-18:00', got '{text}'")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if h1 > 23 or m1 > 59 or m2 > 59 or end > 24 * 60:
+        raise ValueError(f"'{text}' is not a time of day range; hours go from 00:00 to 24:00")
+    if start == end:
+        raise ValueError(f"hours '{text}' start and end at the same time")
+    return start, end
+
+
+class WrittenPrecision(Strict):
+    """Keeps the number of decimals a `value` was written with (99.2 stays one decimal)."""
+
+    decimals: int | None = Field(default=None, ge=0, le=6)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_precision(cls, data: Any) -> Any:
+        # The YAML loader tags floats with the precision they were written with; keep it
+        # before pydantic turns the value into a plain float.
+        if isinstance(data, dict) and data.get("decimals") is None and "value" in data:
+            value = data["value"]
+            if isinstance(value, int | float | str) and not isinstance(value, bool):
+                try:
+                    return {**data, "decimals": decimals_of(value)}
+                except (ValueError, ArithmeticError):
+                    return data
+        return data
+
+
+class Figure(WrittenPrecision):
+    """A headline number with its qualifiers, as `stat` shows it and `stats` lists it."""
+
+    label: Text
+    value: Number
+    prefix: Text = ""
+    unit: Text = ""
+    suffix: Text = ""
+    trend: Direction | None = None
+    good: Direction = "up"
+    note: Text | None = None
+    count_up: CountUp = None
+
+    @property
+    def good_news(self) -> bool | None:
+        """Whether the trend is good news (None when there is no trend)."""
+        return None if self.trend is None else self.trend == self.good
+
+
+# ---------------------------------------------------------------- slides
+
+
+class SlideBase(Strict):
+    """Fields every slide takes."""
+
+    type: str
+    id: str | None = Field(default=None, description="Unique name, for --start and go-to.")
+    duration: Duration | None = None
+    transition: Transition | None = None
+    when: When | None = None
+    background: str | None = Field(default=None, description="A colour or an image path.")
+    skip: bool = False
+    notes: Text | None = Field(default=None, description="Never shown.")
+    source: Text | None = Field(default=None, description="A small citation line.")
+
+    # Fields that name files, relative to the playlist's folder (checked by the loader).
+    file_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _check_id(cls, value: Any) -> Any:
+        value = _text(value)
+        if isinstance(value, str):
+            if not _ID.match(value):
+                raise ValueError("an id is 1 to 64 characters without spaces")
+            if value.isdigit():
+                raise ValueError(f"id '{value}' is only digits; it would clash with slide numbers")
+        return value
+
+    def background_is_color(self) -> bool:
+        return self.background is not None and is_color(self.background)
+
+    def label_for_humans(self) -> str:
+        """A short name for logs, the overview grid and export file names."""
+        for name in ("title", "label", "heading", "caption"):
+            text = getattr(self, name, None)
+            if text:
+                return str(text)
+        return self.type
+
+
+class TitleSlide(SlideBase):
+    type: Literal["title"] = "title"
+    title: Text
+    subtitle: Text | None = None
+    footer: Text | None = None
+    logo: str | None = None
+    file_fields: ClassVar[tuple[str, ...]] = ("logo",)
+
+
+class StatSlide(SlideBase, Figure):
+    type: Literal["stat"] = "stat"
+
+
+class StatsSlide(SlideBase):
+    type: Literal["stats"] = "stats"
+    title: Text | None = None
+    items: list[Figure] = Field(min_length=2, max_length=8)
+    columns: int | None = Field(default=None, ge=1, le=4)
+
+
+class Bar(Strict):
+    label: Text
+    value: Number
+    color: Color | None = None
+
+
+class BarSlide(SlideBase):
+    type: Literal["bar"] = "bar"
+    title: Text | None = None
+    bars: list[Bar] | None = Field(default=None, min_length=1, max_length=40)
+    data: str | None = Field(default=None, description="A CSV or YAML file with the bars.")
+    orientation: Literal["vertical", "horizontal"] | None = None
+    unit: Text = ""
+    good: Direction | None = None
+    show_values: bool = True
+    file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    @model_validator(mode="after")
+    def _has_bars(self) -> BarSlide:
+        if not self.bars:
+            raise ValueError("a bar slide needs 'bars:' (a list) or 'data:' (a file)")
+        return self
+
+    def decimals(self) -> int:
+        return max((decimals_of(b.value) for b in self.bars or []), default=0)
+
+
+class Series(Strict):
+    name: Text
+    values: list[Number] = Field(min_length=1)
+    color: Color | None = None
+
+
+class LineSlide(SlideBase):
+    type: Literal["line"] = "line"
+    title: Text | None = None
+    x: list[Text] | None = Field(default=None, min_length=2, max_length=200)
+    series: list[Series] | None = Field(default=None, min_length=1, max_length=8)
+    data: str | None = None
+    unit: Text = ""
+    file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LineSlide:
+        if not self.x or not self.series:
+            raise ValueError("a line slide needs 'x:' and 'series:', or 'data:' (a file)")
+        for series in self.series:
+            if len(series.values) != len(self.x):
+                raise ValueError(
+                    f"series '{series.name}' has {len(series.values)} values but x has {len(self.x)} labels"
+                )
+        return self
+
+
+class Slice(Strict):
+    label: Text
+    value: Number = Field(ge=0)
+    color: Color | None = None
+
+
+class PieSlide(SlideBase):
+    type: Literal["pie"] = "pie"
+    title: Text | None = None
+    slices: list[Slice] | None = Field(default=None, min_length=1, max_length=12)
+    data: str | None = None
+    donut: bool = True
+    unit: Text = ""
+    file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    @model_validator(mode="after")
+    def _has_slices(self) -> PieSlide:
+        if not self.slices:
+            raise ValueError("a pie slide needs 'slices:' (a list) or 'data:' (a file)")
+        if sum(s.value for s in self.slices) <= 0:
+            raise ValueError("the slices add up to 0; a pie needs some positive value")
+        return self
+
+
+class GaugeSlide(SlideBase, WrittenPrecision):
+    type: Literal["gauge"] = "gauge"
+    label: Text
+    value: Number
+    max: Number = Field(default=100, gt=0)
+    unit: Text = "%"
+    prefix: Text = ""
+    suffix: Text = ""
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _in_range(self) -> GaugeSlide:
+        if not 0 <= self.value <= self.max:
+            raise ValueError(f"value {self.value:g} is outside the gauge's range 0 to {self.max:g}")
+        return self
+
+
+class TextSlide(SlideBase):
+    type: Literal["text"] = "text"
+    heading: Text | None = None
+    body: Text | list[Text]
+
+    @field_validator("body")
+    @classmethod
+    def _join_lines(cls, value: str | list[str]) -> str:
+        return "\n".join(f"- {line}" for line in value) if isinstance(value, list) else value
+
+    def lines(self) -> list[tuple[bool, str]]:
+        """(is_bullet, text) for each non-empty line of the body."""
+        out = []
+        for line in str(self.body).splitlines():
+            stripped = line.strip()
+            if stripped.startswith("- "):
+                out.append((True, stripped[2:].strip()))
+            elif stripped:
+                out.append((False, stripped))
+        return out
+
+
+class Step(Strict):
+    time: Text
+    text: Text
+
+
+class TimelineSlide(SlideBase):
+    type: Literal["timeline"] = "timeline"
+    title: Text | None = None
+    steps: list[Step] = Field(min_length=1, max_length=8)
+
+
+class ImageSlide(SlideBase):
+    type: Literal["image"] = "image"
+    src: str
+    fit: Literal["contain", "cover"] = "contain"
+    caption: Text | None = None
+    file_fields: ClassVar[tuple[str, ...]] = ("src",)
+
+
+class TributeSlide(SlideBase):
+    type: Literal["tribute"] = "tribute"
+    title: Text
+    body: Text | None = None
+
+
+SLIDE_TYPES: dict[str, type[SlideBase]] = {
+    "title": TitleSlide,
+    "stat": StatSlide,
+    "stats": StatsSlide,
+    "bar": BarSlide,
+    "line": LineSlide,
+    "pie": PieSlide,
+    "gauge": GaugeSlide,
+    "text": TextSlide,
+    "timeline": TimelineSlide,
+    "image": ImageSlide,
+    "tribute": TributeSlide,
+}
+
+Slide = Annotated[
+    TitleSlide
+    | StatSlide
+    | StatsSlide
+    | BarSlide
+    | LineSlide
+    | PieSlide
+    | GaugeSlide
+    | TextSlide
+    | TimelineSlide
+    | ImageSlide
+    | TributeSlide,
+    Field(discriminator="type"),
+]
+
+# ---------------------------------------------------------------- the playlist
+
+DEFAULT_DURATION = 8.0
+
+
+class Defaults(Strict):
+    """Values each slide takes unless it says otherwise (reveal.js style flat config)."""
+
+    duration: Duration = DEFAULT_DURATION
+    transition: Transition = Field(default_factory=Transition)
+
+
+class PlaylistSettings(Strict):
+    """Everything in a playlist but its slides (validated on its own by the loader)."""
+
+    version: Literal[1] = 1
+    title: Text | None = None
+    theme: str = "police-blue"
+    defaults: Defaults = Field(default_factory=Defaults)
+    loop: bool = True
+
+
+class Playlist(PlaylistSettings):
+    slides: list[Slide] = Field(min_length=1)
+
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file it was loaded from (None when built in code)."""
+        return self._path
+
+    @property
+    def folder(self) -> Path:
+        """The folder relative paths are resolved against."""
+        return self._path.parent if self._path else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        return self.folder / relative
+
+    def duration_of(self, slide: SlideBase) -> float:
+        return slide.duration if slide.duration is not None else self.defaults.duration
+
+    def transition_of(self, slide: SlideBase) -> Transition:
+        return slide.transition or self.defaults.transition
+
+    def playable(self) -> list[SlideBase]:
+        return [s for s in self.slides if not s.skip]
+
+    def loop_seconds(self) -> float:
+        return sum(self.duration_of(s) for s in self.playable())

@@ -1,0 +1,65 @@
+"""A theme as data (Qt-free): colours, fonts, logo, footer, overlays, overscan.
+
+Built-in themes are YAML files in assets/themes/; a playlist may name its own file.
+kiosk/theme.py turns a ThemeSpec into Qt colours and fonts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from kiosk.playlist.model import Color, Strict, Text
+from kiosk.playlist.safeyaml import load_file
+
+
+class ThemeColors(Strict):
+    background_top: Color = "#06183a"
+    background_bottom: Color = "#0d3b82"
+    text: Color = "#ffffff"
+    muted: Color = "#b8c7e6"
+    accent: Color = "#f2c14e"
+    good: Color = "#3ecf8e"
+    bad: Color = "#ff6b6b"
+    panel: Color = "#ffffff14"
+    chart: list[Color] = Field(
+        default_factory=lambda: ["#f2c14e", "#4fc3f7", "#3ecf8e", "#ff8a65", "#ba68c8", "#90a4ae"],
+        min_length=1,
+    )
+    tribute_top: Color = "#05070d"
+    tribute_bottom: Color = "#141a26"
+
+
+class ThemeFonts(Strict):
+    family: str = "Noto Sans CJK SC"
+    numbers: str = "Noto Sans CJK SC"
+
+
+class ThemeSpec(Strict):
+    name: str = "police-blue"
+    dark: bool = True
+    colors: ThemeColors = Field(default_factory=ThemeColors)
+    fonts: ThemeFonts = Field(default_factory=ThemeFonts)
+    logo: str | None = Field(default=None, description="Image shown small in a corner.")
+    footer: Text | None = Field(default=None, description="A line shown at the bottom of slides.")
+    progress_bar: bool = True
+    counter: bool = True
+    overscan: float = Field(default=0.0, ge=0, le=10, description="Margin in percent per edge.")
+
+    _folder: Path | None = None
+
+    def logo_path(self) -> Path | None:
+        if not self.logo:
+            return None
+        return (self._folder or Path.cwd()) / self.logo
+
+
+def load_theme_spec(path: Path) -> ThemeSpec:
+    """Read a theme YAML (raises PlaylistError with file:line:col on problems)."""
+    from kiosk.playlist.load import validate_document
+
+    document = load_file(path)
+    spec = validate_document(ThemeSpec, document)
+    spec._folder = path.parent
+    return spec

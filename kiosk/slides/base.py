@@ -1,0 +1,162 @@
+"""The slide contract: what the window, transitions and export know of any slide.
+
+Every animation is "given progress t in 0..1, show that state" (manim's interpolate):
+- `enter()`       start the entry animation (called when the slide is fully on screen);
+- `set_progress(t)` show the frame at t; export and tests call it for exact frames;
+- `finish()`      jump to the final frame (input during an animation, export);
+- `stop()`        stop animating where it is (the slide is leaving).
+A QVariantAnimation only drives t on the wall clock; the slide paints from t alone.
+
+Subclasses paint in `paint_content(painter, layout, t)`, from a layout computed once per
+size in `compute_layout(metrics)`: fitting text is costly, painting a frame must not be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QEasingCurve, QRectF, Qt, QVariantAnimation
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.playlist.model import SlideBase
+from kiosk.slides import paint
+from kiosk.theme import Metrics, Theme
+
+
+@dataclass
+class SlideContext:
+    """What a slide needs besides its model: the theme and where its files are."""
+
+    theme: Theme
+    folder: Path
+
+    def resolve(self, relative: str) -> Path:
+        return self.folder / relative
+
+
+class SlideView(QWidget):
+    """Base class of every slide widget. Paints the background and the chrome (source,
+    footer); subclasses paint their content."""
+
+    #: seconds the entry animation takes; 0 means the slide is still from the start
+    entry_seconds: ClassVar[float] = 1.2
+    #: tribute slides use the quiet dark background
+    tribute_background: ClassVar[bool] = False
+
+    def __init__(self, model: SlideBase, context: SlideContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.context = context
+        self.theme = context.theme
+        self._progress = 0.0
+        self._layout: Any = None
+        self._background: QPixmap | None = None
+        self._background_image: QImage | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._animation = QVariantAnimation(self)
+        self._animation.setStartValue(0.0)
+        self._animation.setEndValue(1.0)
+        self._animation.setEasingCurve(QEasingCurve.Type.Linear)  # easing is the slide's own
+        self._animation.valueChanged.connect(self._on_animation_value)
+
+    # ------------------------------------------------------------ the contract
+
+    def entry_duration(self) -> float:
+        """Seconds of the entry animation (a slide may compute it from its model)."""
+        return self.entry_seconds
+
+    def enter(self) -> None:
+        """Start the entry animation from its first frame."""
+        self._animation.stop()
+        duration_ms = round(self.entry_duration() * 1000)
+        if duration_ms <= 0:
+            self.set_progress(1.0)
+            return
+        self.set_progress(0.0)
+        self._animation.setDuration(duration_ms)
+        self._animation.start()
+
+    def set_progress(self, t: float) -> None:
+        t = min(1.0, max(0.0, float(t)))
+        self._progress = t
+        self.on_progress(t)
+        self.update()
+
+    def finish(self) -> None:
+        self._animation.stop()
+        self.set_progress(1.0)
+
+    def stop(self) -> None:
+        self._animation.stop()
+
+    @property
+    def progress(self) -> float:
+        return self._progress
+
+    def is_animating(self) -> bool:
+        return self._animation.state() == QVariantAnimation.State.Running
+
+    # ------------------------------------------------------------ for subclasses
+
+    def on_progress(self, t: float) -> None:
+        """Hook for slides with child widgets (charts) to update them at t."""
+
+    def compute_layout(self, metrics: Metrics) -> Any:
+        """Rects and fitted fonts for this size; called once per size."""
+        return None
+
+    def paint_content(self, painter: QPainter, layout: Any, t: float) -> None:
+        """Paint the slide's content at progress t."""
+
+    # ------------------------------------------------------------ internals
+
+    def metrics(self) -> Metrics:
+        return Metrics(self.width(), self.height(), self.theme.spec.overscan)
+
+    def layout(self) -> Any:
+        if self._layout is None:
+            self._layout = self.compute_layout(self.metrics())
+        return self._layout
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._layout = None
+        self._background = None
+        super().resizeEvent(event)
+
+    def _on_animation_value(self, value: object) -> None:
+        self.set_progress(float(value))  # type: ignore[arg-type]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(0, 0, self._background_pixmap())
+        self.paint_content(painter, self.layout(), self._progress)
+        painter.end()
+
+    def _background_pixmap(self) -> QPixmap:
+        """Background and chrome are still: painted once per size, then blitted."""
+        if self._background is None or self._background.size() != self.size():
+            pixmap = QPixmap(self.size())
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            rect = QRectF(0, 0, self.width(), self.height())
+            paint.slide_background(painter, rect, self.model, self.context, self.tribute_background)
+            paint.slide_chrome(painter, self.metrics(), self.model, self.theme)
+            painter.end()
+            self._background = pixmap
+        return self._background
+
+    def render_image(self, width: int, height: int, t: float = 1.0) -> QImage:
+        """This slide at t as an image of the given size (export, tests, thumbnails)."""
+        self.resize(width, height)
+        self._animation.stop()
+        self.set_progress(t)
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        self.render(image)
+        return image

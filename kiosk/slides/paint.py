@@ -1,0 +1,240 @@
+"""Painting helpers every slide shares: background, chrome, and text that always fits.
+
+Text never overflows: `fit_font` shrinks a font until the text fits its box (wrapping
+where allowed), and `draw_text` elides what still would not fit at the smallest size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QImageReader,
+    QPainter,
+    QPen,
+    QTextOption,
+)
+
+from kiosk.playlist.model import SlideBase
+from kiosk.theme import Metrics, Theme, color
+
+FontFactory = Callable[[float], QFont]
+
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+ALIGN_TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+
+def text_size(text: str, font: QFont, width: float | None = None) -> tuple[float, float]:
+    """Width and height of text in font; wrapped at `width` when given."""
+    metrics = QFontMetricsF(font)
+    if width is None:
+        lines = text.split("\n") or [""]
+        return max(metrics.horizontalAdvance(line) for line in lines), metrics.height() * len(lines)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    rect = metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, text)
+    return rect.width(), rect.height()
+
+
+def fit_font(
+    make_font: FontFactory,
+    text: str,
+    box: QRectF,
+    max_px: float,
+    min_px: float,
+    *,
+    wrap: bool = True,
+    max_lines: int | None = None,
+) -> QFont:
+    """The largest font from make_font(px), between min_px and max_px, that fits text in box."""
+    low, high = min_px, max(min_px, max_px)
+    best = make_font(low)
+    for _ in range(9):  # binary search: within ~0.2% of the best size
+        mid = (low + high) / 2
+        font = make_font(mid)
+        if _fits(text, font, box, wrap, max_lines):
+            best, low = font, mid
+        else:
+            high = mid
+    if _fits(text, make_font(high), box, wrap, max_lines):
+        best = make_font(high)
+    return best
+
+
+def _fits(text: str, font: QFont, box: QRectF, wrap: bool, max_lines: int | None) -> bool:
+    width, height = text_size(text, font, box.width() if wrap else None)
+    if max_lines is not None and height > QFontMetricsF(font).height() * max_lines + 1:
+        return False
+    return width <= box.width() + 0.5 and height <= box.height() + 0.5
+
+
+def draw_text(
+    painter: QPainter,
+    box: QRectF,
+    text: str,
+    font: QFont,
+    pen: QColor,
+    align: Qt.AlignmentFlag = ALIGN_LEFT,
+    *,
+    wrap: bool = True,
+    opacity: float = 1.0,
+) -> None:
+    """Draw text in box; lines that do not fit are elided with '…', never spilled."""
+    if opacity <= 0:
+        return
+    painter.save()
+    painter.setOpacity(painter.opacity() * opacity)
+    painter.setFont(font)
+    painter.setPen(pen)
+    shown = elide_to_box(text, font, box, wrap)
+    option = QTextOption(align)
+    option.setWrapMode(QTextOption.WrapMode.WordWrap if wrap else QTextOption.WrapMode.NoWrap)
+    painter.setClipRect(box.adjusted(-2, -2, 2, 2), Qt.ClipOperation.IntersectClip)
+    painter.drawText(box, shown, option)
+    painter.restore()
+
+
+def elide_to_box(text: str, font: QFont, box: QRectF, wrap: bool) -> str:
+    """text, shortened with '…' until it fits box."""
+    metrics = QFontMetricsF(font)
+    if not wrap:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
+    if text_size(text, font, box.width())[1] <= box.height() + 0.5:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # longest prefix that fits with an ellipsis
+        mid = (low + high + 1) // 2
+        if text_size(text[:mid] + "…", font, box.width())[1] <= box.height() + 0.5:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + "…"
+
+
+def with_alpha(base: QColor, alpha: float) -> QColor:
+    result = QColor(base)
+    result.setAlphaF(max(0.0, min(1.0, alpha * base.alphaF())))
+    return result
+
+
+# ---------------------------------------------------------------- background and chrome
+
+
+def slide_background(
+    painter: QPainter, rect: QRectF, model: SlideBase, context: object, tribute: bool
+) -> None:
+    theme: Theme = context.theme  # type: ignore[attr-defined]
+    if model.background and model.background_is_color():
+        painter.fillRect(rect, color(model.background))
+        return
+    theme.paint_background(painter, rect, tribute=tribute)
+    if model.background:
+        image = load_image(context.resolve(model.background), rect.width(), rect.height())  # type: ignore[attr-defined]
+        if image is not None:
+            draw_image_cover(painter, rect, image)
+            # Keep type readable over any photo: darken it a little.
+            painter.fillRect(rect, QColor(0, 0, 0, 110 if theme.spec.dark else 60))
+
+
+def slide_chrome(painter: QPainter, metrics: Metrics, model: SlideBase, theme: Theme) -> None:
+    """The still parts around the content: accent rule, source line, footer, logo."""
+    safe = metrics.safe_rect()
+    vmin = metrics.vmin
+    margin = vmin * (7 if not metrics.portrait else 6)
+    baseline_box = QRectF(
+        safe.left() + margin, safe.bottom() - vmin * 6.5, safe.width() - 2 * margin, vmin * 4
+    )
+    muted = with_alpha(theme.color("muted"), 0.85)
+    small = theme.font(vmin * 1.9)
+    if model.source:
+        width = baseline_box.width() * (0.62 if theme.spec.footer else 1.0)
+        draw_text(
+            painter,
+            QRectF(baseline_box.left(), baseline_box.top(), width, baseline_box.height()),
+            f"来源:{model.source}",
+            small,
+            muted,
+            ALIGN_LEFT,
+            wrap=False,
+        )
+    if theme.spec.footer and model.type != "tribute":
+        draw_text(
+            painter,
+            baseline_box,
+            theme.spec.footer,
+            small,
+            muted,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            wrap=False,
+        )
+    logo = theme.spec.logo_path()
+    if logo is not None:
+        size = vmin * 8
+        image = load_image(logo, size, size)
+        if image is not None:
+            target = QRectF(safe.right() - margin - size, safe.top() + vmin * 3, size, size)
+            draw_image_contain(painter, target, image)
+
+
+def accent_rule(
+    painter: QPainter, theme: Theme, start: QPointF, length: float, thickness: float, progress: float = 1.0
+) -> None:
+    """The short gold rule under a heading; grows in with progress."""
+    if progress <= 0:
+        return
+    pen = QPen(theme.color("accent"), thickness, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    painter.save()
+    painter.setPen(pen)
+    painter.drawLine(start, QPointF(start.x() + length * progress, start.y()))
+    painter.restore()
+
+
+# ---------------------------------------------------------------- images
+
+# Qt refuses to decode images needing more than this many MB (decompression bombs).
+QImageReader.setAllocationLimit(256)
+
+
+@lru_cache(maxsize=16)
+def _load_image_cached(path: str, mtime: float, width: int, height: int) -> QImage | None:
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and size.width() > 0 and size.height() > 0:
+        # Decode at screen size, not at the file's size: a 6000 px photo costs 100 MB otherwise.
+        scale = min(1.0, max(width / size.width(), height / size.height()))
+        if scale < 1.0:
+            reader.setScaledSize(size * scale)
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+def load_image(path: Path, width: float, height: float) -> QImage | None:
+    """The image decoded at about the given size, or None if it cannot be read."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return _load_image_cached(str(path), mtime, max(1, round(width)), max(1, round(height)))
+
+
+def draw_image_contain(painter: QPainter, box: QRectF, image: QImage) -> QRectF:
+    scale = min(box.width() / image.width(), box.height() / image.height())
+    w, h = image.width() * scale, image.height() * scale
+    target = QRectF(box.center().x() - w / 2, box.center().y() - h / 2, w, h)
+    painter.drawImage(target, image)
+    return target
+
+
+def draw_image_cover(painter: QPainter, box: QRectF, image: QImage) -> None:
+    scale = max(box.width() / image.width(), box.height() / image.height())
+    w, h = box.width() / scale, box.height() / scale
+    source = QRectF((image.width() - w) / 2, (image.height() - h) / 2, w, h)
+    painter.drawImage(box, image, source)
