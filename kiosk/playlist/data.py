@@ -82,6 +82,8 @@ def _csv_rows(path: Path, header: list[str], header_line: int, body: list[tuple[
     for index, (line, row) in enumerate(body):
         record: dict[str, Any] = {}
         for column, (name, cell) in enumerate(zip(header, row, strict=True)):
+            if not cell.strip() and name != "value":
+                continue  # an empty optional cell (no colour) is as if not written
             record[name] = _cell(cell, numeric=name == "value")
             document.value_marks[(index, name)] = Mark(str(path), line, _column_of(row, column))
             document.key_marks[(index, name)] = Mark(str(path), header_line, 1)

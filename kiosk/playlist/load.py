@@ -89,13 +89,15 @@ class _Checker:
             self.add((*path, "type"), f"unknown slide type '{kind}'{hint}; known types: {_known_types()}")
             return None
         raw = self.with_data_file(raw, str(kind), path)
+        if raw is None:
+            return None  # the data file's own problems are reported; more would be noise
         slide = self.validate(model, raw, path)
         if slide is not None:
             self.check_files(slide, path)
         return slide
 
-    def with_data_file(self, raw: dict[str, Any], kind: str, path: Path_) -> dict[str, Any]:
-        """Fill bars/slices/x+series from the file named by `data:`."""
+    def with_data_file(self, raw: dict[str, Any], kind: str, path: Path_) -> dict[str, Any] | None:
+        """Fill bars/slices/x+series from the file named by `data:` (None if it is unusable)."""
         if kind not in DATA_KEYS or not isinstance(raw.get("data"), str):
             return raw
         inline = [k for k in ("bars", "slices", "x", "series") if k in raw]
@@ -104,12 +106,12 @@ class _Checker:
             return raw
         file = self.existing_file(raw["data"], (*path, "data"))
         if file is None:
-            return raw
+            return None
         try:
             loaded = load_chart_data(kind, file)
         except PlaylistError as error:
             self.problems.extend(error.problems)
-            return raw
+            return None
         key = DATA_KEYS[kind]
         if key is None:  # line: the file gives both x and series
             self.document.graft(path, loaded)

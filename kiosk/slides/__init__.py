@@ -32,7 +32,14 @@ VIEWS: dict[str, str] = {
 
 def view_class(slide_type: str) -> type[SlideView]:
     module_name, class_name = VIEWS[slide_type].split(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        from kiosk.slides.placeholder import PlaceholderView  # type not drawn yet
+
+        return PlaceholderView
 
 
 def build_view(model: SlideBase, context: SlideContext, parent: QWidget | None = None) -> SlideView:
