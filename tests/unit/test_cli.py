@@ -40,7 +40,7 @@ def test_check_reports_every_error_of_every_file(tmp_path, capsys) -> None:
     assert main(["check", str(bad1), str(bad2)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"{bad1}:2:35: value must be a number, got 'y'"
-    assert err[1].startswith(f"{bad1}:3:11: unknown slide type 'nope'")
+    assert err[1].startswith(f"{bad1}:3:12: unknown slide type 'nope'")
     assert err[2].startswith(f"{bad2}:1:9: the playlist needs 'slides:'")
 
 
