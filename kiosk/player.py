@@ -1,0 +1,273 @@
+"""The show's state machine: which slide is on air, for how long, and what input does.
+
+No widgets and no Qt: the window calls `tick()` when the current slide's time is up
+(`time_left()` says when) and turns keys into commands. Time comes from clocks the
+player is given, so tests run a whole show without waiting in real time:
+- `clock()`: monotonic seconds, for slide durations (a slide's time runs on the wall
+  clock whatever rendering costs, as Impressive learnt);
+- `wall()`: local date and time, for `when` schedules.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from kiosk.playlist.model import Playlist, SlideBase
+from kiosk.playlist.schedule import on_air
+
+log = logging.getLogger(__name__)
+
+
+class Move(Enum):
+    """How the current slide came on air (transitions follow it: next pushes left)."""
+
+    START = "start"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    JUMP = "jump"
+    RELOAD = "reload"  # a new playlist or schedule; the slide may be the same
+    STATE = "state"  # same slide; pause, black or end changed
+
+
+@dataclass(frozen=True)
+class Change:
+    """What listeners hear after every change of state."""
+
+    slide: SlideBase | None  # None: nothing is on air (the idle slide shows)
+    index: int | None  # the slide's index in the playlist
+    position: int | None  # its position in the rotation (0-based)
+    count: int  # slides in the rotation now
+    move: Move
+
+
+Listener = Callable[[Change], None]
+
+
+class Player:
+    """Order, current slide, timer, pause, black screen, navigation."""
+
+    def __init__(
+        self,
+        playlist: Playlist,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = datetime.now,
+        loop: bool | None = None,
+    ) -> None:
+        self.playlist = playlist
+        self.clock = clock
+        self.wall = wall
+        self.loop = playlist.loop if loop is None else loop
+        self.order: list[int] = []
+        self.position: int | None = None
+        self.paused = False
+        self.blacked = False
+        self.ended = False
+        self._started = 0.0  # clock time the current slide's time began
+        self._held_at: float | None = None  # clock time pause/black began
+        self._listeners: list[Listener] = []
+        self._broken: set[int] = set()  # slides that failed to build this loop
+
+    # ------------------------------------------------------------ listening
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, move: Move) -> None:
+        change = Change(self.current, self.current_index, self.position, len(self.order), move)
+        for listener in list(self._listeners):
+            listener(change)
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def current_index(self) -> int | None:
+        if self.position is None or not self.order:
+            return None
+        return self.order[self.position]
+
+    @property
+    def current(self) -> SlideBase | None:
+        index = self.current_index
+        return None if index is None else self.playlist.slides[index]
+
+    def duration(self) -> float:
+        slide = self.current
+        return 0.0 if slide is None else self.playlist.duration_of(slide)
+
+    def elapsed(self) -> float:
+        now = self._held_at if self._held_at is not None else self.clock()
+        return max(0.0, now - self._started)
+
+    def time_left(self) -> float | None:
+        """Seconds until the next automatic change; None while nothing will advance."""
+        if self.current is None or self.paused or self.blacked or self.ended:
+            return None
+        return max(0.0, self.duration() - self.elapsed())
+
+    def progress(self) -> float:
+        """Fraction of the current slide's time used, 0..1 (for the progress bar)."""
+        duration = self.duration()
+        return 1.0 if duration <= 0 else min(1.0, self.elapsed() / duration)
+
+    # ------------------------------------------------------------ starting
+
+    def start(self, at: int | str | None = None) -> None:
+        """Put the first slide (or `at`: a number from 1, or an id) on air."""
+        self.order = self._plan()
+        self.position = 0 if self.order else None
+        if at is not None and self.order:
+            target = self.find(at)
+            if target is not None:
+                self.position = target
+        self._restart_timer()
+        self._emit(Move.START)
+
+    def _plan(self) -> list[int]:
+        return [i for i in on_air(self.playlist.slides, self.wall()) if i not in self._broken]
+
+    def find(self, target: int | str) -> int | None:
+        """Position in the rotation of slide number `target` (from 1) or of an id."""
+        text = str(target).strip()
+        if text.isdigit():
+            number = int(text)
+            return number - 1 if 1 <= number <= len(self.order) else None
+        for position, index in enumerate(self.order):
+            if self.playlist.slides[index].id == text:
+                return position
+        return None
+
+    # ------------------------------------------------------------ commands
+
+    def next(self) -> None:
+        self._step(+1, Move.NEXT)
+
+    def previous(self) -> None:
+        self._step(-1, Move.PREVIOUS)
+
+    def first(self) -> None:
+        self._go(0, Move.PREVIOUS)
+
+    def last(self) -> None:
+        self._go(len(self.order) - 1, Move.NEXT)
+
+    def go_to(self, target: int | str) -> bool:
+        """Jump to a slide by number (from 1) or id; False if there is no such slide."""
+        position = self.find(target)
+        if position is None:
+            return False
+        self._go(position, Move.JUMP)
+        return True
+
+    def toggle_pause(self) -> None:
+        self.set_paused(not self.paused)
+
+    def set_paused(self, paused: bool) -> None:
+        if paused == self.paused:
+            return
+        self.paused = paused
+        self._hold_changed()
+        self._emit(Move.STATE)
+
+    def toggle_black(self) -> None:
+        """Black screen; the slide's time stands still until the screen comes back."""
+        self.blacked = not self.blacked
+        self._hold_changed()
+        self._emit(Move.STATE)
+
+    def tick(self) -> None:
+        """Advance if the current slide's time is up (the window calls this on its timer)."""
+        left = self.time_left()
+        if left is not None and left <= 0:
+            self._step(+1, Move.NEXT, automatic=True)
+
+    def mark_broken(self, index: int) -> None:
+        """A slide that failed to build: leave it out until the next loop, move on."""
+        log.warning("skipping slide %d until the next loop", index + 1)
+        self._broken.add(index)
+        self._step(+1, Move.NEXT, automatic=True)
+
+    def replace_playlist(self, playlist: Playlist) -> None:
+        """Take in a new playlist, keeping the current slide by id, else by position."""
+        keep_id = self.current.id if self.current is not None else None
+        keep_position = self.position or 0
+        self.playlist = playlist
+        self.loop = playlist.loop
+        self._broken.clear()
+        self.order = self._plan()
+        position = self.find(keep_id) if keep_id else None
+        if position is None:
+            position = min(keep_position, len(self.order) - 1) if self.order else None
+        self.position = position
+        self.ended = False
+        self._emit(Move.RELOAD)
+
+    def refresh_schedule(self) -> None:
+        """Re-plan the rotation when `when` windows open or close; keeps the current slide."""
+        current = self.current_index
+        order = self._plan()
+        if order == self.order:
+            return
+        self.order = order
+        if current in order:
+            self.position = order.index(current)
+            self._emit(Move.RELOAD)
+            return
+        self.position = 0 if order else None
+        self._restart_timer()
+        self._emit(Move.NEXT)
+
+    # ------------------------------------------------------------ internals
+
+    def _step(self, delta: int, move: Move, *, automatic: bool = False) -> None:
+        if not self.order or self.position is None:
+            self.start()
+            return
+        target = self.position + delta
+        if 0 <= target < len(self.order):
+            self._go(target, move)
+            return
+        if delta > 0 and target >= len(self.order):
+            # The end of a loop: schedules may have changed, broken slides get a new try.
+            self._broken.clear()
+            self.order = self._plan()
+            if not self.order:
+                self.position = None
+                self._emit(move)
+                return
+            if self.loop:
+                self._go(0, move)
+            elif automatic:
+                self.ended = True
+                self._emit(Move.STATE)
+            return
+        if delta < 0 and self.loop:
+            self._go(len(self.order) - 1, move)
+
+    def _go(self, position: int, move: Move) -> None:
+        if not self.order:
+            return
+        self.position = max(0, min(position, len(self.order) - 1))
+        self.ended = False
+        self._restart_timer()
+        self._emit(move)
+
+    def _restart_timer(self) -> None:
+        self._started = self.clock()
+        if self._held_at is not None:
+            self._held_at = self._started
+
+    def _hold_changed(self) -> None:
+        """Pause or black began or ended: stop or resume the slide's clock."""
+        held = self.paused or self.blacked
+        now = self.clock()
+        if held and self._held_at is None:
+            self._held_at = now
+        elif not held and self._held_at is not None:
+            self._started += now - self._held_at
+            self._held_at = None
