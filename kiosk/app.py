@@ -1,14 +1,23 @@
-"""Qt application set-up shared by the show and export: one QApplication, fonts, theme."""
+"""Qt application set-up shared by the show and export, and the play command itself."""
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
 import sys
+from pathlib import Path
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
 from kiosk.playlist.model import Playlist
 from kiosk.slides.base import SlideContext
 from kiosk.theme import load_theme, register_fonts
+
+log = logging.getLogger("kiosk")
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def ensure_application() -> QApplication:
@@ -17,9 +26,95 @@ def ensure_application() -> QApplication:
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("kiosk")
+        app.setApplicationDisplayName("kiosk")
     register_fonts()
     return app  # type: ignore[return-value]
 
 
 def slide_context(playlist: Playlist) -> SlideContext:
     return SlideContext(load_theme(playlist.theme, playlist.folder), playlist.folder)
+
+
+def display_problem() -> str | None:
+    """Why no window can be shown here, in one line, or None when a display looks usable."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform or sys.platform != "linux":
+        return None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return (
+            "kiosk: no display found (DISPLAY is not set). Run it on the display PC's desktop, "
+            "or without a screen: QT_QPA_PLATFORM=offscreen kiosk ..., or render pictures "
+            "with: kiosk export PLAYLIST --out DIR"
+        )
+    if display.startswith(":"):
+        number = display[1:].split(".")[0]
+        if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return (
+                f"kiosk: cannot reach display {display} (no X server is running there). "
+                "Start one, or use QT_QPA_PLATFORM=offscreen, or kiosk export PLAYLIST --out DIR"
+            )
+    return None
+
+
+def choose_screen(app: QGuiApplication, wanted: str | None) -> QScreen | None:
+    """The screen named by --screen (index or name); None means 'no such screen'."""
+    screens = app.screens()
+    if wanted is None:
+        return app.primaryScreen()
+    if wanted.isdigit() and int(wanted) < len(screens):
+        return screens[int(wanted)]
+    for screen in screens:
+        if screen.name() == wanted:
+            return screen
+    return None
+
+
+def play(playlist: Playlist, options: argparse.Namespace) -> int:
+    """Put the playlist on a screen and run until quit (or --quit-after)."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILURE
+    logging.basicConfig(
+        level=options.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = ensure_application()
+    from kiosk.player import Player
+    from kiosk.window import ShowWindow
+
+    screen = choose_screen(app, options.screen)
+    if screen is None:
+        names = ", ".join(f"{i} ({s.name()})" for i, s in enumerate(app.screens()))
+        print(f"kiosk: no screen '{options.screen}'; screens: {names}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    player = Player(playlist, loop=False if options.no_loop else None)
+    window = ShowWindow(player, slide_context(playlist), lock=options.lock)
+    from kiosk.reload import Reloader
+
+    reloader = Reloader(window, player)
+    window.reload_requested.connect(reloader.reload_now)
+    if not player.start(options.start):
+        print(
+            f"kiosk: --start {options.start}: no such slide on air "
+            f"(give a number from 1 to {len(player.order)} or an id)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    window.show_on(screen, fullscreen=not (options.windowed or options.size), size=options.size)
+    log.info("playing %s: %d slides on %s", playlist.path, len(player.order), screen.name())
+    if options.quit_after is not None:
+        QTimer.singleShot(round(options.quit_after * 1000), lambda: _quit_after(window, options.screenshot))
+    return app.exec()
+
+
+def _quit_after(window: object, screenshot: Path | None) -> None:
+    from kiosk.window import ShowWindow
+
+    assert isinstance(window, ShowWindow)
+    if screenshot is not None and not window.grab().save(str(screenshot)):
+        log.error("could not save the screenshot to %s", screenshot)
+    window.quit()
+    QApplication.instance().exit(EXIT_OK)

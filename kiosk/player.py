@@ -117,16 +117,20 @@ class Player:
 
     # ------------------------------------------------------------ starting
 
-    def start(self, at: int | str | None = None) -> None:
-        """Put the first slide (or `at`: a number from 1, or an id) on air."""
+    def start(self, at: int | str | None = None) -> bool:
+        """Put the first slide (or `at`: a number from 1, or an id) on air.
+
+        Returns False when `at` names no slide on air (the first slide plays then)."""
         self.order = self._plan()
         self.position = 0 if self.order else None
+        found = at is None
         if at is not None and self.order:
             target = self.find(at)
             if target is not None:
-                self.position = target
+                self.position, found = target, True
         self._restart_timer()
         self._emit(Move.START)
+        return found
 
     def _plan(self) -> list[int]:
         return [i for i in on_air(self.playlist.slides, self.wall()) if i not in self._broken]

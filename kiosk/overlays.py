@@ -1,0 +1,451 @@
+"""What the window draws over the slides: progress bar, counter, paused mark, go-to
+prompt, help, the reload-error badge, and the overview grid.
+
+They must look finished, not like debug UI: theme colours and fonts, rounded panels,
+sizes relative to the screen. The progress bar is its own opaque strip so that its
+updates repaint a few pixels, not the slide under it (idle CPU on a still slide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QWidget
+
+from kiosk.slides import paint
+from kiosk.theme import Metrics, Theme
+
+KEY_HELP: list[tuple[str, str]] = [
+    ("→  ↓  PgDn  空格  Enter  N", "下一张 Next"),
+    ("←  ↑  PgUp  Backspace  P", "上一张 Previous"),
+    ("Home / End", "第一张 / 最后一张 First / last"),
+    ("G 或数字, 然后 Enter", "跳转到第 n 张或 id  Go to"),
+    ("A  K  Pause", "暂停 / 继续自动播放 Pause"),
+    ("B  .", "黑屏 / 恢复 Black screen"),
+    ("O  Tab", "总览 Overview"),
+    ("?  H  F1", "帮助 Help"),
+    ("R  F5", "重新载入播放列表 Reload"),
+    ("F  F11", "全屏 / 窗口 Full screen"),
+    ("Esc  Q", "退出 Quit"),
+]
+KEY_HELP_MOUSE = "鼠标: 左键下一张, 右键上一张, 滚轮翻页, 长按暂停 · 触屏: 左右滑动翻页, 长按暂停"
+
+
+def _panel(painter: QPainter, rect: QRectF, theme: Theme, radius: float, alpha: float = 0.88) -> None:
+    """A rounded dark (or light) glass panel."""
+    base = QColor(theme.spec.colors.background_top) if theme.spec.dark else QColor("#ffffff")
+    base.setAlphaF(alpha)
+    path = QPainterPath()
+    path.addRoundedRect(rect, radius, radius)
+    painter.fillPath(path, base)
+    painter.setPen(QPen(paint.with_alpha(theme.color("accent"), 0.55), max(1.0, radius / 12)))
+    painter.drawPath(path)
+
+
+@dataclass
+class OverlayState:
+    counter: str = ""
+    paused: bool = False
+    ended: bool = False
+    goto_text: str | None = None
+    goto_error: str = ""
+    help: bool = False
+    badge: str = ""
+
+
+class OverlayWidget(QWidget):
+    """Transparent layer over the slide; repaints only when its state changes."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.state = OverlayState()
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+
+    def set_state(self, **changes: object) -> None:
+        changed = False
+        for name, value in changes.items():
+            if getattr(self.state, name) != value:
+                setattr(self.state, name, value)
+                changed = True
+        if changed:
+            self.update()
+
+    def metrics(self) -> Metrics:
+        return Metrics(self.width(), self.height(), self.theme.spec.overscan)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        metrics = self.metrics()
+        if self.state.counter and self.theme.spec.counter:
+            self._paint_counter(painter, metrics)
+        if self.state.paused or self.state.ended:
+            self._paint_paused(painter, metrics)
+        if self.state.badge:
+            self._paint_badge(painter, metrics)
+        if self.state.goto_text is not None:
+            self._paint_goto(painter, metrics)
+        if self.state.help:
+            self._paint_help(painter, metrics)
+        painter.end()
+
+    def _paint_counter(self, painter: QPainter, m: Metrics) -> None:
+        safe = m.safe_rect()
+        box = QRectF(safe.right() - m.vmin * 16, safe.top() + m.vmin * 2.2, m.vmin * 13, m.vmin * 3)
+        font = self.theme.font(m.vmin * 1.9, QFont.Weight.Medium)
+        paint.draw_text(
+            painter,
+            box,
+            self.state.counter,
+            font,
+            paint.with_alpha(self.theme.color("muted"), 0.8),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            wrap=False,
+        )
+
+    def _paint_paused(self, painter: QPainter, m: Metrics) -> None:
+        safe = m.safe_rect()
+        text = "已暂停  PAUSED" if self.state.paused else "播放结束  END"
+        font = self.theme.font(m.vmin * 2.0, QFont.Weight.Bold)
+        width = paint.text_size(text, font)[0] + m.vmin * 7
+        box = QRectF(safe.left() + m.vmin * 2.5, safe.top() + m.vmin * 2.2, width, m.vmin * 4.4)
+        _panel(painter, box, self.theme, box.height() / 2)
+        icon = QRectF(box.left() + m.vmin * 1.8, box.center().y() - m.vmin * 0.9, m.vmin * 0.6, m.vmin * 1.8)
+        accent = self.theme.color("accent")
+        if self.state.paused:
+            painter.fillRect(icon, accent)
+            painter.fillRect(icon.translated(m.vmin * 1.0, 0), accent)
+        else:
+            painter.fillRect(QRectF(icon.left(), icon.top(), m.vmin * 1.6, m.vmin * 1.8), accent)
+        text_box = box.adjusted(m.vmin * 4.6, 0, -m.vmin * 1.2, 0)
+        paint.draw_text(painter, text_box, text, font, self.theme.color("text"), paint.ALIGN_LEFT, wrap=False)
+
+    def _paint_badge(self, painter: QPainter, m: Metrics) -> None:
+        safe = m.safe_rect()
+        font = self.theme.font(m.vmin * 1.6, QFont.Weight.Medium)
+        text = self.state.badge
+        width = min(safe.width() * 0.6, paint.text_size(text, font)[0] + m.vmin * 5)
+        box = QRectF(safe.left() + m.vmin * 2.5, safe.bottom() - m.vmin * 5.5, width, m.vmin * 3.4)
+        _panel(painter, box, self.theme, box.height() / 2, 0.8)
+        dot = m.vmin * 1.1
+        painter.setBrush(self.theme.color("bad"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(QRectF(box.left() + m.vmin * 1.3, box.center().y() - dot / 2, dot, dot))
+        paint.draw_text(
+            painter,
+            box.adjusted(m.vmin * 3.2, 0, -m.vmin * 1.2, 0),
+            text,
+            font,
+            self.theme.color("text"),
+            paint.ALIGN_LEFT,
+            wrap=False,
+        )
+
+    def _paint_goto(self, painter: QPainter, m: Metrics) -> None:
+        box = QRectF(0, 0, m.vmin * 48, m.vmin * 20)
+        box.moveCenter(QRectF(self.rect()).center())
+        _panel(painter, box, self.theme, m.vmin * 1.6, 0.94)
+        label_font = self.theme.font(m.vmin * 2.2)
+        paint.draw_text(
+            painter,
+            QRectF(box.left(), box.top() + m.vmin * 2, box.width(), m.vmin * 4),
+            "跳转到  Go to slide",
+            label_font,
+            self.theme.color("muted"),
+            paint.ALIGN_CENTER,
+            wrap=False,
+        )
+        value = (self.state.goto_text or "") + "▏"
+        paint.draw_text(
+            painter,
+            QRectF(box.left(), box.top() + m.vmin * 6.5, box.width(), m.vmin * 8),
+            value,
+            self.theme.number_font(m.vmin * 6),
+            self.theme.color("accent"),
+            paint.ALIGN_CENTER,
+            wrap=False,
+        )
+        hint = self.state.goto_error or "输入编号或 id, 按 Enter  ·  Esc 取消"
+        color = self.theme.color("bad") if self.state.goto_error else self.theme.color("muted")
+        paint.draw_text(
+            painter,
+            QRectF(box.left(), box.bottom() - m.vmin * 5, box.width(), m.vmin * 3.5),
+            hint,
+            self.theme.font(m.vmin * 1.7),
+            color,
+            paint.ALIGN_CENTER,
+            wrap=False,
+        )
+
+    def _paint_help(self, painter: QPainter, m: Metrics) -> None:
+        rows = len(KEY_HELP)
+        row_h = m.vmin * 4.6
+        width = min(m.width * 0.86, m.vmin * 120)
+        box = QRectF(0, 0, width, row_h * rows + m.vmin * 19)
+        box.moveCenter(QRectF(self.rect()).center())
+        _panel(painter, box, self.theme, m.vmin * 1.8, 0.95)
+        title_box = QRectF(
+            box.left() + m.vmin * 4, box.top() + m.vmin * 3, box.width() - m.vmin * 8, m.vmin * 5
+        )
+        paint.draw_text(
+            painter,
+            title_box,
+            "按键  Keys",
+            self.theme.font(m.vmin * 3.4, QFont.Weight.Bold),
+            self.theme.color("text"),
+            paint.ALIGN_LEFT,
+            wrap=False,
+        )
+        paint.accent_rule(
+            painter,
+            self.theme,
+            title_box.bottomLeft() + QRectF(0, 0, 0, m.vmin).bottomRight(),
+            m.vmin * 6,
+            m.vmin * 0.5,
+        )
+        key_font = self.theme.font(m.vmin * 2.1, QFont.Weight.Bold)
+        text_font = self.theme.font(m.vmin * 2.1)
+        top = title_box.bottom() + m.vmin * 3
+        key_width = (box.width() - m.vmin * 8) * 0.45
+        for index, (keys, action) in enumerate(KEY_HELP):
+            row = QRectF(box.left() + m.vmin * 4, top + index * row_h, box.width() - m.vmin * 8, row_h)
+            paint.draw_text(
+                painter,
+                QRectF(row.left(), row.top(), key_width, row_h),
+                keys,
+                key_font,
+                self.theme.color("accent"),
+                paint.ALIGN_LEFT,
+                wrap=False,
+            )
+            paint.draw_text(
+                painter,
+                QRectF(row.left() + key_width, row.top(), row.width() - key_width, row_h),
+                action,
+                text_font,
+                self.theme.color("text"),
+                paint.ALIGN_LEFT,
+                wrap=False,
+            )
+        foot = QRectF(
+            box.left() + m.vmin * 4, box.bottom() - m.vmin * 6.5, box.width() - m.vmin * 8, m.vmin * 4
+        )
+        paint.draw_text(
+            painter,
+            foot,
+            KEY_HELP_MOUSE,
+            self.theme.font(m.vmin * 1.7),
+            self.theme.color("muted"),
+            paint.ALIGN_LEFT,
+            wrap=True,
+        )
+
+
+class ProgressBar(QWidget):
+    """A thin strip for the current slide's time; opaque, so updates stay cheap."""
+
+    def __init__(self, theme: Theme, progress: Callable[[], float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self._progress = progress
+        self._shown_pixels = -1
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+
+    def run(self, seconds_left: float | None) -> None:
+        """Animate while the slide's time runs; repaint only when a pixel changes."""
+        self.refresh()
+        if seconds_left is None or seconds_left <= 0 or self.width() <= 0:
+            self._timer.stop()
+            return
+        pixels_left = max(1.0, self.width() * (1.0 - self._progress()))
+        self._timer.start(max(16, min(1000, round(seconds_left * 1000 / pixels_left))))
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        pixels = round(self.width() * self._progress())
+        if pixels != self._shown_pixels:
+            self._shown_pixels = pixels
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        track = QColor(self.theme.spec.colors.background_top)
+        track = track.darker(140) if self.theme.spec.dark else track.darker(108)
+        painter.fillRect(self.rect(), track)
+        pixels = max(0, self._shown_pixels)
+        painter.fillRect(0, 0, pixels, self.height(), self.theme.color("accent"))
+        painter.end()
+
+
+class OverviewWidget(QWidget):
+    """A grid of slide thumbnails; arrows and Enter (or a click) pick one."""
+
+    chosen = Signal(int)  # position in the rotation
+    closed = Signal()
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.thumbnails: list[QImage] = []
+        self.labels: list[str] = []
+        self.selected = 0
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.hide()
+
+    def open(self, thumbnails: list[QImage], labels: list[str], selected: int) -> None:
+        self.thumbnails, self.labels = thumbnails, labels
+        self.selected = max(0, min(selected, len(thumbnails) - 1))
+        self.raise_()
+        self.show()
+        self.update()
+
+    def columns(self) -> int:
+        count = max(1, len(self.thumbnails))
+        portrait = self.height() > self.width()
+        for columns in (2, 3, 4) if portrait else (3, 4, 5, 6, 7, 8):
+            rows = -(-count // columns)
+            if rows <= columns * (1.6 if portrait else 0.75):
+                return columns
+        return 8
+
+    def cell_rects(self) -> list[QRectF]:
+        m = Metrics(self.width(), self.height(), self.theme.spec.overscan)
+        area = m.safe_rect().adjusted(m.vmin * 5, m.vmin * 11, -m.vmin * 5, -m.vmin * 4)
+        columns = self.columns()
+        rows = max(1, -(-len(self.thumbnails) // columns))
+        gap = m.vmin * 1.6
+        cell_w = (area.width() - gap * (columns - 1)) / columns
+        cell_h = cell_w * 9 / 16 + m.vmin * 3.2
+        if rows * cell_h + (rows - 1) * gap > area.height():
+            cell_h = (area.height() - gap * (rows - 1)) / rows
+            cell_w = min(cell_w, (cell_h - m.vmin * 3.2) * 16 / 9)
+        used_w = columns * cell_w + (columns - 1) * gap
+        left = area.left() + (area.width() - used_w) / 2
+        return [
+            QRectF(
+                left + (i % columns) * (cell_w + gap),
+                area.top() + (i // columns) * (cell_h + gap),
+                cell_w,
+                cell_h,
+            )
+            for i in range(len(self.thumbnails))
+        ]
+
+    def move_selection(self, dx: int, dy: int) -> None:
+        columns = self.columns()
+        target = self.selected + dx + dy * columns
+        if 0 <= target < len(self.thumbnails):
+            self.selected = target
+            self.update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        moves = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        key = event.key()
+        if key in moves:
+            self.move_selection(*moves[key])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.hide()
+            self.chosen.emit(self.selected)
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_O, Qt.Key.Key_Tab):
+            self.hide()
+            self.closed.emit()
+        elif key == Qt.Key.Key_Home:
+            self.selected = 0
+            self.update()
+        elif key == Qt.Key.Key_End:
+            self.selected = len(self.thumbnails) - 1
+            self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        for index, rect in enumerate(self.cell_rects()):
+            if rect.contains(event.position()):
+                self.selected = index
+                self.hide()
+                self.chosen.emit(index)
+                return
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        rect = QRectF(self.rect())
+        self.theme.paint_background(painter, rect)
+        painter.fillRect(rect, QColor(0, 0, 0, 90 if self.theme.spec.dark else 20))
+        m = Metrics(self.width(), self.height(), self.theme.spec.overscan)
+        safe = m.safe_rect()
+        title = QRectF(
+            safe.left() + m.vmin * 5, safe.top() + m.vmin * 3.5, safe.width() - m.vmin * 10, m.vmin * 5
+        )
+        paint.draw_text(
+            painter,
+            title,
+            "总览  Overview",
+            self.theme.font(m.vmin * 3.4, QFont.Weight.Bold),
+            self.theme.color("text"),
+            paint.ALIGN_LEFT,
+            wrap=False,
+        )
+        hint_font = self.theme.font(m.vmin * 1.8)
+        paint.draw_text(
+            painter,
+            title,
+            "方向键选择 · Enter 播放 · Esc 返回",
+            hint_font,
+            self.theme.color("muted"),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            wrap=False,
+        )
+        label_font = self.theme.font(m.vmin * 1.6)
+        for index, cell in enumerate(self.cell_rects()):
+            self._paint_cell(painter, m, index, cell, label_font)
+        painter.end()
+
+    def _paint_cell(self, painter: QPainter, m: Metrics, index: int, cell: QRectF, font: QFont) -> None:
+        image_rect = QRectF(cell.left(), cell.top(), cell.width(), cell.height() - m.vmin * 3.2)
+        image = self.thumbnails[index]
+        paint.draw_image_contain(painter, image_rect, image)
+        selected = index == self.selected
+        pen = QPen(
+            self.theme.color("accent") if selected else paint.with_alpha(self.theme.color("muted"), 0.35),
+            m.vmin * (0.5 if selected else 0.12),
+        )
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(image_rect, m.vmin * 0.4, m.vmin * 0.4)
+        label = f"{index + 1}  {self.labels[index]}"
+        color = self.theme.color("text") if selected else self.theme.color("muted")
+        paint.draw_text(
+            painter,
+            QRectF(cell.left(), image_rect.bottom() + m.vmin * 0.4, cell.width(), m.vmin * 2.8),
+            label,
+            font,
+            color,
+            paint.ALIGN_LEFT,
+            wrap=False,
+        )

@@ -1,0 +1,356 @@
+"""The window driven by every key and gesture of DESIGN.md's key map (offscreen)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import ensure_application, slide_context
+from kiosk.player import Player
+from kiosk.playlist import load_playlist
+from kiosk.window import ShowWindow
+
+SHOW = """
+defaults: {duration: 10s, transition: none}
+slides:
+  - {type: title, title: 第一, id: one}
+  - {type: title, title: 第二, id: two}
+  - {type: title, title: 第三, id: three}
+  - {type: title, title: 第四, id: four}
+  - {type: title, title: 第五, id: five}
+"""
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def make_window(qtbot, tmp_path, clock: FakeClock, text: str = SHOW, *, lock: bool = False) -> ShowWindow:
+    ensure_application()
+    path = tmp_path / "show.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    playlist = load_playlist(path)
+    player = Player(playlist, clock=lambda: clock.now, wall=lambda: datetime(2024, 1, 10, 12))
+    window = ShowWindow(player, slide_context(playlist), lock=lock)
+    qtbot.addWidget(window)
+    window.show_on(None, fullscreen=False, size=(640, 360))
+    player.start()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, clock) -> Iterator[ShowWindow]:
+    shown = make_window(qtbot, tmp_path, clock)
+    yield shown
+    shown.quit()
+
+
+def on_screen(window: ShowWindow) -> str:
+    """The id of the slide whose view is on screen, checked against the player."""
+    assert window.view is not None
+    assert window.view.isVisible()
+    assert window.view.model is window.player.current
+    return window.view.model.id
+
+
+def press(
+    qtbot, window: ShowWindow, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier, text: str = ""
+) -> None:
+    QTest.keyClick(window, key, modifiers)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        Qt.Key.Key_Right,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Space,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_N,
+    ],
+)
+def test_next_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    press(qtbot, window, key)
+    assert on_screen(window) == "two"
+
+
+@pytest.mark.parametrize(
+    "key", [Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_P]
+)
+def test_previous_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    window.player.go_to(3)
+    press(qtbot, window, key)
+    assert on_screen(window) == "two"
+
+
+def test_home_and_end(qtbot, window: ShowWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_End)
+    assert on_screen(window) == "five"
+    press(qtbot, window, Qt.Key.Key_Home)
+    assert on_screen(window) == "one"
+
+
+def test_go_to_by_number_with_g_and_with_digits(qtbot, window: ShowWindow) -> None:
+    QTest.keyClicks(window, "g4")
+    assert window.overlay.state.goto_text == "4"
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert on_screen(window) == "four"
+    assert window.overlay.state.goto_text is None
+    QTest.keyClicks(window, "2")
+    press(qtbot, window, Qt.Key.Key_Enter)
+    assert on_screen(window) == "two"
+
+
+def test_go_to_by_id_and_unknown(qtbot, window: ShowWindow) -> None:
+    QTest.keyClicks(window, "gfive")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert on_screen(window) == "five"
+    QTest.keyClicks(window, "9")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert on_screen(window) == "five"
+    assert "No slide '9'" in window.overlay.state.goto_error
+    press(qtbot, window, Qt.Key.Key_Escape)  # Esc cancels go-to; it does not quit
+    assert window.overlay.state.goto_text is None
+    assert window.isVisible()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_A, Qt.Key.Key_K, Qt.Key.Key_Pause])
+def test_pause_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    press(qtbot, window, key)
+    assert window.player.paused
+    assert window.overlay.state.paused
+    press(qtbot, window, key)
+    assert not window.player.paused
+    assert not window.overlay.state.paused
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_B, Qt.Key.Key_Period])
+def test_black_screen_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    press(qtbot, window, key)
+    assert window.player.blacked
+    assert window.black.isVisible()
+    picture = window.grab().toImage()
+    assert picture.pixelColor(320, 180) == QColor("black")
+    assert picture.pixelColor(5, 5) == QColor("black")
+    press(qtbot, window, key)
+    assert not window.black.isVisible()
+    assert window.grab().toImage().pixelColor(320, 180) != QColor("black")
+
+
+def test_any_key_brings_the_picture_back(qtbot, window: ShowWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_B)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert not window.player.blacked
+    assert on_screen(window) == "two"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_O, Qt.Key.Key_Tab])
+def test_overview_pick_with_arrows_and_enter(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    press(qtbot, window, key)
+    assert window.overview.isVisible()
+    assert len(window.overview.thumbnails) == 5
+    assert window.overview.selected == 0
+    press(qtbot, window, Qt.Key.Key_Right)
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.overview.selected == 2
+    assert on_screen(window) == "one"  # arrows move the selection, not the show
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert not window.overview.isVisible()
+    assert on_screen(window) == "three"
+
+
+def test_overview_closes_with_escape_without_quitting(qtbot, window: ShowWindow) -> None:
+    press(qtbot, window, Qt.Key.Key_O)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.overview.isVisible()
+    assert window.isVisible()
+    assert on_screen(window) == "one"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Question, Qt.Key.Key_H, Qt.Key.Key_F1])
+def test_help_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    press(qtbot, window, key)
+    assert window.overlay.state.help
+    press(qtbot, window, key)
+    assert not window.overlay.state.help
+    press(qtbot, window, key)
+    press(qtbot, window, Qt.Key.Key_Escape)  # Esc closes the help first
+    assert not window.overlay.state.help
+    assert window.isVisible()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_R, Qt.Key.Key_F5])
+def test_reload_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    with qtbot.waitSignal(window.reload_requested, timeout=1000):
+        press(qtbot, window, key)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_F, Qt.Key.Key_F11])
+def test_fullscreen_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    assert not window.isFullScreen()
+    press(qtbot, window, key)
+    assert window.isFullScreen()
+    assert window.geometry() == window.screen().geometry()
+    press(qtbot, window, key)
+    assert not window.isFullScreen()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Escape, Qt.Key.Key_Q])
+def test_quit_keys(qtbot, window: ShowWindow, key: Qt.Key) -> None:
+    with qtbot.waitSignal(window.quit_requested, timeout=1000):
+        press(qtbot, window, key)
+    assert not window.isVisible()
+
+
+def test_lock_ignores_quit_keys_but_not_ctrl_alt_q(qtbot, tmp_path, clock) -> None:
+    window = make_window(qtbot, tmp_path, clock, lock=True)
+    for key in (Qt.Key.Key_Escape, Qt.Key.Key_Q):
+        press(qtbot, window, key)
+        assert window.isVisible()
+    window.close()  # a window manager's close is refused too
+    assert window.isVisible()
+    press(qtbot, window, Qt.Key.Key_F5)  # a clicker's start button: F5 only reloads
+    assert window.isVisible()
+    with qtbot.waitSignal(window.quit_requested, timeout=1000):
+        press(
+            qtbot, window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+    assert not window.isVisible()
+
+
+def test_mouse_clicks(qtbot, window: ShowWindow) -> None:
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
+    assert on_screen(window) == "two"
+    QTest.mouseClick(window, Qt.MouseButton.RightButton, pos=QPoint(300, 200))
+    assert on_screen(window) == "one"
+
+
+def test_long_press_pauses_and_does_not_advance(qtbot, window: ShowWindow) -> None:
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
+    qtbot.wait(750)
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
+    assert window.player.paused
+    assert on_screen(window) == "one"
+
+
+def wheel(window: ShowWindow, delta: int) -> None:
+    point = QPointF(300, 200)
+    event = QWheelEvent(
+        point,
+        window.mapToGlobal(point),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(window, event)
+
+
+def test_wheel(qtbot, window: ShowWindow) -> None:
+    wheel(window, -120)
+    assert on_screen(window) == "two"
+    wheel(window, 120)
+    assert on_screen(window) == "one"
+    for _ in range(3):  # a trackpad's small deltas add up to one step
+        wheel(window, -40)
+    assert on_screen(window) == "two"
+
+
+def swipe(window: ShowWindow, start: QPoint, end: QPoint, hold_ms: int = 0, qtbot=None) -> None:
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(window, device).press(0, start, window).commit()
+    if hold_ms and qtbot is not None:
+        qtbot.wait(hold_ms)
+    QTest.touchEvent(window, device).move(0, end, window).commit()
+    QTest.touchEvent(window, device).release(0, end, window).commit()
+
+
+def test_touch_swipes(qtbot, window: ShowWindow) -> None:
+    swipe(window, QPoint(500, 200), QPoint(150, 210))
+    assert on_screen(window) == "two"
+    swipe(window, QPoint(150, 200), QPoint(500, 190))
+    assert on_screen(window) == "one"
+    swipe(window, QPoint(300, 200), QPoint(305, 200))  # a tap is not a swipe
+    assert on_screen(window) == "one"
+
+
+def test_touch_long_press_pauses(qtbot, window: ShowWindow) -> None:
+    swipe(window, QPoint(300, 200), QPoint(302, 201), hold_ms=750, qtbot=qtbot)
+    assert window.player.paused
+
+
+def test_cursor_hides_after_stillness_and_returns_on_move(qtbot, tmp_path, clock) -> None:
+    window = make_window(qtbot, tmp_path, clock)
+    window.cursor_hide_ms = 100
+    QTest.mouseMove(window, QPoint(100, 100))
+    assert not window.cursor_hidden
+    qtbot.waitUntil(lambda: window.cursor_hidden, timeout=2000)
+    assert QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+    QTest.mouseMove(window, QPoint(120, 110))
+    assert not window.cursor_hidden
+    window.quit()
+
+
+def test_slides_advance_on_the_timer(qtbot, tmp_path, clock) -> None:
+    text = "defaults: {duration: 600ms, transition: none}\nslides:\n  - {type: title, title: a, id: a}\n  - {type: title, title: b, id: b}\n"
+    window = make_window(qtbot, tmp_path, clock, text)
+    clock.now += 0.6  # the slide's time is up on the player's clock...
+    qtbot.waitUntil(lambda: window.view.model.id == "b", timeout=3000)  # ...and the window's timer acts
+    window.quit()
+
+
+def test_counter_and_progress_bar(qtbot, window: ShowWindow, clock) -> None:
+    assert window.overlay.state.counter == "1 / 5"
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.overlay.state.counter == "2 / 5"
+    assert window.progress.isVisible()
+    bar = window.progress.geometry()
+    assert bar.bottom() == window.height() - 1
+    assert bar.width() == window.width()
+
+
+def test_input_during_a_transition_finishes_it_and_moves_on(qtbot, tmp_path, clock) -> None:
+    window = make_window(
+        qtbot, tmp_path, clock, SHOW.replace("transition: none", "transition: {type: slide, duration: 2s}")
+    )
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.transition.isVisible()
+    assert window.player.current.id == "two"
+    press(qtbot, window, Qt.Key.Key_Right)  # no queue: the first transition ends at once
+    assert window.player.current.id == "three"
+    assert window.transition.isVisible()
+    assert window.view.model.id == "three"
+    window.transition.finish()
+    assert not window.transition.isVisible()
+    assert on_screen(window) == "three"
+    window.quit()
+
+
+def test_transition_frames_never_go_black(qtbot, tmp_path, clock) -> None:
+    window = make_window(
+        qtbot, tmp_path, clock, SHOW.replace("transition: none", "transition: {type: fade, duration: 2s}")
+    )
+    press(qtbot, window, Qt.Key.Key_Right)
+    for t in (0.0, 0.25, 0.5, 0.75, 1.0):
+        window.transition.set_progress(t)
+        color = window.grab().toImage().pixelColor(320, 30)
+        assert color.blue() > 40, f"dark frame at t={t}: {color.name()}"
+    window.quit()
