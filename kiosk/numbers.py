@@ -226,6 +226,8 @@ def count_up_value(
     value = start + (target - start) * eased
     if 0.0 <= eased <= 1.0:
         value = min(max(value, min(start, target)), max(start, target))
+    if not math.isfinite(value):
+        return target  # an overshooting easing near the float limit: show the target
     return value
 
 

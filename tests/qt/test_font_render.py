@@ -114,17 +114,6 @@ def test_text_is_in_font(font_ids: list[int], bold: bool) -> None:
     assert not missing, f"not in {FAMILY}: {''.join(missing)}"
 
 
-@pytest.mark.xfail(reason="PySide6 6.12 mis-converts a non-ASCII str to QChar", strict=False)
-def test_qchar_overload_agrees_with_code_points(font_ids: list[int]) -> None:
-    """Why this file uses inFontUcs4: inFont("答") answers False in PySide6 6.12.
-
-    An XPASS here means PySide fixed the str -> QChar conversion.
-    """
-    metrics = QFontMetrics(registered_font())
-    wrong = [ch for ch in TEXT if metrics.inFont(ch) != metrics.inFontUcs4(ord(ch))]
-    assert not wrong, f"inFont(str) disagrees with inFontUcs4 for {''.join(wrong)}"
-
-
 @pytest.mark.parametrize("bold", [False, True], ids=["regular", "bold"])
 def test_text_renders_real_glyphs(font_ids: list[int], bold: bool) -> None:
     font = registered_font(bold)
