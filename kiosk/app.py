@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
+from kiosk import __version__
 from kiosk.playlist.model import Playlist
 from kiosk.slides.base import SlideContext
 from kiosk.theme import load_theme, register_fonts
@@ -78,9 +79,9 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_FAILURE
-    logging.basicConfig(
-        level=options.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from kiosk.system import ScreenSaverInhibitor, SingleInstance, Watchdog, setup_logging
+
+    log_file = setup_logging(options.log_level)
     app = ensure_application()
     from kiosk.player import Player
     from kiosk.window import ShowWindow
@@ -90,8 +91,18 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         names = ", ".join(f"{i} ({s.name()})" for i, s in enumerate(app.screens()))
         print(f"kiosk: no screen '{options.screen}'; screens: {names}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    instance = SingleInstance(screen.name())
+    other = instance.claim()
+    if other is not None:
+        print(
+            f"kiosk: {other} is already playing on screen {screen.name()}; quit it first "
+            "or choose another screen with --screen",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     player = Player(playlist, loop=False if options.no_loop else None)
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
+    window.wanted_screen = options.screen if options.screen and not options.screen.isdigit() else None
     from kiosk.reload import Reloader
 
     reloader = Reloader(window, player)
@@ -104,10 +115,26 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     window.show_on(screen, fullscreen=not (options.windowed or options.size), size=options.size)
-    log.info("playing %s: %d slides on %s", playlist.path, len(player.order), screen.name())
+    log.info(
+        "kiosk %s playing %s: %d slides on %s; log file %s",
+        __version__,
+        playlist.path,
+        len(player.order),
+        screen.name(),
+        log_file,
+    )
+    inhibitor = ScreenSaverInhibitor()
+    inhibitor.inhibit()
+    watchdog = Watchdog()
+    watchdog.start()
     if options.quit_after is not None:
         QTimer.singleShot(round(options.quit_after * 1000), lambda: _quit_after(window, options.screenshot))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        watchdog.stop()
+        inhibitor.release()
+        _ = (reloader, instance)  # kept alive for the show's whole life
 
 
 def _quit_after(window: object, screenshot: Path | None) -> None:

@@ -62,6 +62,7 @@ class Player:
         self.playlist = playlist
         self.clock = clock
         self.wall = wall
+        self._loop_override = loop  # --no-loop wins over what any playlist says
         self.loop = playlist.loop if loop is None else loop
         self.order: list[int] = []
         self.position: int | None = None
@@ -72,6 +73,7 @@ class Player:
         self._held_at: float | None = None  # clock time pause/black began
         self._listeners: list[Listener] = []
         self._broken: set[int] = set()  # slides that failed to build this loop
+        self._pending: Playlist | None = None  # a reloaded playlist waiting for the next change
 
     # ------------------------------------------------------------ listening
 
@@ -155,13 +157,16 @@ class Player:
         self._step(-1, Move.PREVIOUS)
 
     def first(self) -> None:
+        self._adopt_pending()
         self._go(0, Move.PREVIOUS)
 
     def last(self) -> None:
+        self._adopt_pending()
         self._go(len(self.order) - 1, Move.NEXT)
 
     def go_to(self, target: int | str) -> bool:
         """Jump to a slide by number (from 1) or id; False if there is no such slide."""
+        self._adopt_pending()
         position = self.find(target)
         if position is None:
             return False
@@ -197,11 +202,26 @@ class Player:
         self._step(+1, Move.NEXT, automatic=True)
 
     def replace_playlist(self, playlist: Playlist) -> None:
-        """Take in a new playlist, keeping the current slide by id, else by position."""
+        """Take in a new playlist now, keeping the current slide by id, else by position."""
+        self._pending = None
+        self._adopt(playlist)
+        self._emit(Move.RELOAD)
+
+    def stage_playlist(self, playlist: Playlist) -> None:
+        """Take in a new playlist at the next slide change (live reload: the slide on
+        screen is not pulled away from under the audience)."""
+        self._pending = playlist
+
+    @property
+    def has_pending(self) -> bool:
+        return self._pending is not None
+
+    def _adopt(self, playlist: Playlist) -> None:
         keep_id = self.current.id if self.current is not None else None
         keep_position = self.position or 0
         self.playlist = playlist
-        self.loop = playlist.loop
+        self.loop = playlist.loop if self._loop_override is None else self._loop_override
+        self._pending = None
         self._broken.clear()
         self.order = self._plan()
         position = self.find(keep_id) if keep_id else None
@@ -209,7 +229,10 @@ class Player:
             position = min(keep_position, len(self.order) - 1) if self.order else None
         self.position = position
         self.ended = False
-        self._emit(Move.RELOAD)
+
+    def _adopt_pending(self) -> None:
+        if self._pending is not None:
+            self._adopt(self._pending)
 
     def refresh_schedule(self) -> None:
         """Re-plan the rotation when `when` windows open or close; keeps the current slide."""
@@ -229,6 +252,7 @@ class Player:
     # ------------------------------------------------------------ internals
 
     def _step(self, delta: int, move: Move, *, automatic: bool = False) -> None:
+        self._adopt_pending()
         if not self.order or self.position is None:
             self.start()
             return

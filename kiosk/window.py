@@ -130,9 +130,15 @@ class ShowWindow(QWidget):
         self._cursor_timer = self._single_shot(self._hide_cursor)
         self._long_press_timer = self._single_shot(self._long_press)
         self._goto_timer = self._single_shot(self._cancel_goto)
+        self._schedule_timer = self._single_shot(self._schedule_due)
         self.goto_buffer: str | None = None
         self._thumbnails: dict[int, QImage] = {}
+        self._thumbnails_of: object = None  # the playlist the thumbnails show
+        self.wanted_screen: str | None = None  # --screen by name: come back to it when it returns
         player.subscribe(self.on_change)
+        app = QGuiApplication.instance()
+        app.screenAdded.connect(self._screens_changed)
+        app.screenRemoved.connect(self._screens_changed)
         QApplication.instance().installEventFilter(self)
         self._cursor_timer.start(self.cursor_hide_ms)
 
@@ -180,6 +186,9 @@ class ShowWindow(QWidget):
         self.setFocus()
 
     def toggle_fullscreen(self) -> None:
+        if self.lock:
+            log.info("full screen toggle ignored: --lock is on")
+            return
         if self.isFullScreen():
             self.show_on(self.screen(), fullscreen=False)
         else:
@@ -194,8 +203,6 @@ class ShowWindow(QWidget):
         if change.move is Move.RELOAD and self.view is not None and self.view.model is change.slide:
             self._refresh_chrome()
             return
-        if change.move is Move.RELOAD:
-            self._thumbnails.clear()  # the playlist changed: thumbnails are stale
         self.show_slide(change.slide, change.move)
 
     def show_slide(self, slide: SlideBase | None, move: Move) -> None:
@@ -226,7 +233,7 @@ class ShowWindow(QWidget):
         else:
             new_view.show()
             self._raise_layers()
-            new_view.enter()
+            self._enter(new_view)
         if old_view is not None:
             old_view.stop()
             old_view.hide()
@@ -243,6 +250,7 @@ class ShowWindow(QWidget):
                 view = self._build(slide, self.context, self)
             view.hide()
             view.setGeometry(self.rect())
+            view.failed.connect(lambda: self._view_failed(view))
             return view
         except Exception:
             log.exception("slide %s could not be built; skipping it", self._slide_name(slide))
@@ -250,6 +258,21 @@ class ShowWindow(QWidget):
             if slide is not None and index is not None:
                 self.player.mark_broken(index)
             return None
+
+    def _view_failed(self, view: SlideView) -> None:
+        """A slide raised while painting or animating: skip it until the next loop."""
+        if view is not self.view:
+            return
+        index = self.player.current_index
+        if index is not None and self.player.current is view.model:
+            QTimer.singleShot(0, lambda: self.player.mark_broken(index))
+
+    def _enter(self, view: SlideView) -> None:
+        try:
+            view.enter()
+        except Exception:
+            log.exception("slide %s failed to start its animation", self._slide_name(view.model))
+            view.finish()
 
     def _slide_name(self, slide: SlideBase | None) -> str:
         if slide is None:
@@ -260,7 +283,7 @@ class ShowWindow(QWidget):
         if self.view is not None:
             self.view.show()
             self._raise_layers()
-            self.view.enter()
+            self._enter(self.view)
 
     def _raise_layers(self) -> None:
         for layer in (self.transition, self.progress, self.overlay, self.overview, self.black):
@@ -281,6 +304,25 @@ class ShowWindow(QWidget):
             self._tick_timer.start(max(0, round(left * 1000)))
         if self.progress.isVisible():
             self.progress.run(left)
+        self._plan_schedule_check()
+
+    def _plan_schedule_check(self) -> None:
+        """Wake when a `when` window opens or closes (at the latest every minute, so a
+        wall-clock jump is noticed too); idle otherwise."""
+        from kiosk.playlist.schedule import next_change
+
+        slides = self.player.playlist.slides
+        if not any(slide.when for slide in slides):
+            self._schedule_timer.stop()
+            return
+        now = self.player.wall()
+        change = next_change(slides, now)
+        seconds = 60.0 if change is None else min(60.0, max(0.5, (change - now).total_seconds()))
+        self._schedule_timer.start(round(seconds * 1000))
+
+    def _schedule_due(self) -> None:
+        self.player.refresh_schedule()
+        self._plan_schedule_check()
 
     def _tick(self) -> None:
         position = (self.player.current_index, self.player.position)
@@ -383,6 +425,30 @@ class ShowWindow(QWidget):
         self.quit_requested.emit()
         self.close()
 
+    def changeEvent(self, event: QEvent) -> None:
+        # Under --lock the window stays full-screen whatever a window manager does.
+        if (
+            event.type() == QEvent.Type.WindowStateChange
+            and self.lock
+            and not self._allow_close
+            and self._placed_fullscreen
+            and not self.isFullScreen()
+        ):
+            QTimer.singleShot(0, lambda: self.show_on(self.screen(), fullscreen=True))
+        super().changeEvent(event)
+
+    def _screens_changed(self, *_: object) -> None:
+        """A screen came or went: stay on the wanted screen when it is there, else on
+        the primary one, and cover it whole."""
+        if not self._placed_fullscreen:
+            return
+        screens = QGuiApplication.screens()
+        target = next((sc for sc in screens if sc.name() == self.wanted_screen), None)
+        if target is None:
+            target = self.screen() if self.screen() in screens else QGuiApplication.primaryScreen()
+        log.info("screens changed (%s); showing on %s", ", ".join(sc.name() for sc in screens), target.name())
+        self.show_on(target, fullscreen=True)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.lock and not self._allow_close:
             event.ignore()
@@ -437,6 +503,9 @@ class ShowWindow(QWidget):
         self.overview.setFocus()
 
     def _thumbnail(self, index: int, slide: SlideBase) -> QImage:
+        if self._thumbnails_of is not self.player.playlist:
+            self._thumbnails = {}
+            self._thumbnails_of = self.player.playlist
         if index not in self._thumbnails:
             try:
                 view = self._build(slide, self.context, None)

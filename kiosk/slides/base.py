@@ -13,17 +13,20 @@ size in `compute_layout(metrics)`: fitting text is costly, painting a frame must
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEasingCurve, QRectF, Qt, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QRectF, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.playlist.model import SlideBase
 from kiosk.slides import paint
 from kiosk.theme import Metrics, Theme
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +49,9 @@ class SlideView(QWidget):
     #: tribute slides use the quiet dark background
     tribute_background: ClassVar[bool] = False
 
+    #: emitted once when painting or animating raised: the window skips the slide
+    failed = Signal()
+
     def __init__(self, model: SlideBase, context: SlideContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
@@ -55,6 +61,7 @@ class SlideView(QWidget):
         self._layout: Any = None
         self._background: QPixmap | None = None
         self._background_image: QImage | None = None
+        self._broken = False
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._animation = QVariantAnimation(self)
         self._animation.setStartValue(0.0)
@@ -82,7 +89,11 @@ class SlideView(QWidget):
     def set_progress(self, t: float) -> None:
         t = min(1.0, max(0.0, float(t)))
         self._progress = t
-        self.on_progress(t)
+        try:
+            self.on_progress(t)
+        except Exception:
+            self._fail("animating")
+            return
         self.update()
 
     def finish(self) -> None:
@@ -131,12 +142,26 @@ class SlideView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawPixmap(0, 0, self._background_pixmap())
-        self.paint_content(painter, self.layout(), self._progress)
-        painter.end()
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(0, 0, self._background_pixmap())
+            if not self._broken:
+                self.paint_content(painter, self.layout(), self._progress)
+        except Exception:
+            self._fail("painting")
+        finally:
+            painter.end()
+
+    def _fail(self, doing: str) -> None:
+        """Log the traceback once and tell the window; the slide paints only its background."""
+        if self._broken:
+            return
+        self._broken = True
+        self._animation.stop()
+        log.exception("slide %s (%s) failed while %s", self.model.id or "", self.model.type, doing)
+        self.failed.emit()
 
     def _background_pixmap(self) -> QPixmap:
         """Background and chrome are still: painted once per size, then blitted."""
