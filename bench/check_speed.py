@@ -34,7 +34,7 @@ def big_playlist(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def measure(count: int, runs: int = 5) -> dict[str, float]:
+def measure(count: int = 3000, runs: int = 5) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.yaml"
         path.write_text(big_playlist(count), encoding="utf-8")

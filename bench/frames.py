@@ -64,8 +64,11 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def _summary(times_ms: list[float]) -> dict[str, float]:
-    return {"frame_ms_p50": statistics.median(times_ms), "frame_ms_p99": percentile(times_ms, 0.99),
-            "frames": len(times_ms)}
+    return {
+        "frame_ms_p50": statistics.median(times_ms),
+        "frame_ms_p99": percentile(times_ms, 0.99),
+        "frames": len(times_ms),
+    }
 
 
 def measure(frames: int = 120, size: tuple[int, int] = (1920, 1080)) -> dict[str, dict[str, float]]:

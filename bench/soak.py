@@ -40,8 +40,13 @@ class ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def run(changes: int = 5000, warmup: int = 300, size: tuple[int, int] = (1280, 720),
-        slide_seconds: float = 0.02, transition_seconds: float = 0.03) -> dict[str, float]:
+def run(
+    changes: int = 5000,
+    warmup: int = 300,
+    size: tuple[int, int] = (1280, 720),
+    slide_seconds: float = 0.02,
+    transition_seconds: float = 0.03,
+) -> dict[str, float]:
     from PySide6.QtCore import QTimer
 
     from kiosk import resources

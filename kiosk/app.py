@@ -6,9 +6,10 @@ import argparse
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
@@ -129,12 +130,37 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     watchdog.start()
     if options.quit_after is not None:
         QTimer.singleShot(round(options.quit_after * 1000), lambda: _quit_after(window, options.screenshot))
+    probe = FirstFrameProbe(window.view) if os.environ.get(FIRST_FRAME_PROBE) else None
     try:
         return app.exec()
     finally:
         watchdog.stop()
         inhibitor.release()
-        _ = (reloader, instance)  # kept alive for the show's whole life
+        _ = (reloader, instance, probe)  # kept alive for the show's whole life
+
+
+FIRST_FRAME_PROBE = "KIOSK_FIRST_FRAME_PROBE"
+
+
+class FirstFrameProbe(QObject):
+    """For bench/: once the first slide has painted, print the wall-clock time as
+    'kiosk-first-frame <seconds>' on stderr and exit 0 (set KIOSK_FIRST_FRAME_PROBE=1)."""
+
+    def __init__(self, view: QObject | None) -> None:
+        super().__init__()
+        self._done = False
+        if view is not None:
+            view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            QTimer.singleShot(0, self._report)  # after this paint has been flushed
+        return False
+
+    def _report(self) -> None:
+        print(f"kiosk-first-frame {time.time():.6f}", file=sys.stderr, flush=True)
+        QApplication.instance().exit(EXIT_OK)
 
 
 def _quit_after(window: object, screenshot: Path | None) -> None:

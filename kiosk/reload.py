@@ -22,6 +22,7 @@ from kiosk.playlist import Playlist, PlaylistError, load_playlist
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 400
+WATCH_DELAY_MS = 300
 
 
 def watched_files(playlist: Playlist) -> list[Path]:
@@ -56,7 +57,8 @@ class Reloader(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.reload_staged)
-        self.watch(player.playlist)
+        # Watching costs tens of ms (inotify, folders): do it just after the first frame.
+        QTimer.singleShot(WATCH_DELAY_MS, lambda: self.watch(self.player.playlist))
 
     def watch(self, playlist: Playlist) -> None:
         """Watch exactly the files of `playlist` and their folders."""

@@ -63,12 +63,14 @@ def show(qtbot, tmp_path):
     window.reload_requested.connect(reloader.reload_now)
     window.show_on(None, fullscreen=False, size=(640, 360))
     player.start()
+    qtbot.waitUntil(lambda: bool(reloader.watcher.files()), timeout=3000)
     yield window, player, reloader, tmp_path, clock
     window.quit()
 
 
-def test_watches_the_playlist_and_its_files(show) -> None:
+def test_watches_the_playlist_and_its_files(qtbot, show) -> None:
     _window, player, reloader, folder, _ = show
+    qtbot.waitUntil(lambda: bool(reloader.watcher.files()), timeout=3000)
     assert set(watched_files(player.playlist)) == {
         (folder / "show.yaml").resolve(),
         (folder / "bars.csv").resolve(),
