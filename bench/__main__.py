@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -130,7 +130,7 @@ def main() -> None:
     started = time.perf_counter()
     figures = run(args.quick)
     record = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m bench" + (" --quick" if args.quick else ""),
         "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         "python": platform.python_version(),
