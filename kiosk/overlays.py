@@ -93,56 +93,63 @@ class OverlayWidget(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         metrics = self.metrics()
-        if self.state.counter and self.theme.spec.counter:
-            self._paint_counter(painter, metrics)
-        if self.state.paused or self.state.ended:
-            self._paint_paused(painter, metrics)
-        if self.state.badge:
-            self._paint_badge(painter, metrics)
+        self._paint_status_row(painter, metrics)
+        if self.state.goto_text is not None or self.state.help:
+            # A scrim under a dialog: the slide stays visible but clearly in the background.
+            painter.fillRect(self.rect(), QColor(0, 0, 0, 120))
         if self.state.goto_text is not None:
             self._paint_goto(painter, metrics)
         if self.state.help:
             self._paint_help(painter, metrics)
         painter.end()
 
-    def _paint_counter(self, painter: QPainter, m: Metrics) -> None:
+    def _paint_status_row(self, painter: QPainter, m: Metrics) -> None:
+        """Top-right, above the content area: [reload badge] [paused] [3 / 30]."""
         safe = m.safe_rect()
-        box = QRectF(safe.right() - m.vmin * 16, safe.top() + m.vmin * 2.2, m.vmin * 13, m.vmin * 3)
-        font = self.theme.font(m.vmin * 1.9, QFont.Weight.Medium)
-        paint.draw_text(
-            painter,
-            box,
-            self.state.counter,
-            font,
-            paint.with_alpha(self.theme.color("muted"), 0.8),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            wrap=False,
-        )
+        right = safe.right() - m.vmin * 2.5
+        top, height = safe.top() + m.vmin * 1.6, m.vmin * 3.6
+        if self.state.counter and self.theme.spec.counter:
+            font = self.theme.font(m.vmin * 1.9, QFont.Weight.Medium)
+            width = paint.text_size(self.state.counter, font)[0] + m.vmin * 0.5
+            box = QRectF(right - width, top, width, height)
+            paint.draw_text(
+                painter,
+                box,
+                self.state.counter,
+                font,
+                paint.with_alpha(self.theme.color("muted"), 0.8),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                wrap=False,
+            )
+            right = box.left() - m.vmin * 1.5
+        if self.state.paused or self.state.ended:
+            right = self._paint_paused(painter, m, right, top, height) - m.vmin * 1.2
+        if self.state.badge:
+            self._paint_badge(painter, m, right, top, height)
 
-    def _paint_paused(self, painter: QPainter, m: Metrics) -> None:
-        safe = m.safe_rect()
+    def _paint_paused(self, painter: QPainter, m: Metrics, right: float, top: float, height: float) -> float:
         text = "已暂停  PAUSED" if self.state.paused else "播放结束  END"
-        font = self.theme.font(m.vmin * 2.0, QFont.Weight.Bold)
-        width = paint.text_size(text, font)[0] + m.vmin * 7
-        box = QRectF(safe.left() + m.vmin * 2.5, safe.top() + m.vmin * 2.2, width, m.vmin * 4.4)
+        font = self.theme.font(m.vmin * 1.8, QFont.Weight.Bold)
+        width = paint.text_size(text, font)[0] + m.vmin * 6.2
+        box = QRectF(right - width, top, width, height)
         _panel(painter, box, self.theme, box.height() / 2)
-        icon = QRectF(box.left() + m.vmin * 1.8, box.center().y() - m.vmin * 0.9, m.vmin * 0.6, m.vmin * 1.8)
         accent = self.theme.color("accent")
+        icon = QRectF(box.left() + m.vmin * 1.6, box.center().y() - m.vmin * 0.8, m.vmin * 0.55, m.vmin * 1.6)
         if self.state.paused:
             painter.fillRect(icon, accent)
-            painter.fillRect(icon.translated(m.vmin * 1.0, 0), accent)
+            painter.fillRect(icon.translated(m.vmin * 0.9, 0), accent)
         else:
-            painter.fillRect(QRectF(icon.left(), icon.top(), m.vmin * 1.6, m.vmin * 1.8), accent)
-        text_box = box.adjusted(m.vmin * 4.6, 0, -m.vmin * 1.2, 0)
+            painter.fillRect(QRectF(icon.left(), icon.top(), m.vmin * 1.45, m.vmin * 1.6), accent)
+        text_box = box.adjusted(m.vmin * 4.0, 0, -m.vmin * 1.2, 0)
         paint.draw_text(painter, text_box, text, font, self.theme.color("text"), paint.ALIGN_LEFT, wrap=False)
+        return box.left()
 
-    def _paint_badge(self, painter: QPainter, m: Metrics) -> None:
-        safe = m.safe_rect()
-        font = self.theme.font(m.vmin * 1.6, QFont.Weight.Medium)
+    def _paint_badge(self, painter: QPainter, m: Metrics, right: float, top: float, height: float) -> None:
+        font = self.theme.font(m.vmin * 1.5, QFont.Weight.Medium)
         text = self.state.badge
-        width = min(safe.width() * 0.6, paint.text_size(text, font)[0] + m.vmin * 5)
-        box = QRectF(safe.left() + m.vmin * 2.5, safe.bottom() - m.vmin * 5.5, width, m.vmin * 3.4)
-        _panel(painter, box, self.theme, box.height() / 2, 0.8)
+        width = min(m.width * 0.45, paint.text_size(text, font)[0] + m.vmin * 5)
+        box = QRectF(right - width, top, width, height)
+        _panel(painter, box, self.theme, box.height() / 2, 0.85)
         dot = m.vmin * 1.1
         painter.setBrush(self.theme.color("bad"))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -158,40 +165,30 @@ class OverlayWidget(QWidget):
         )
 
     def _paint_goto(self, painter: QPainter, m: Metrics) -> None:
-        box = QRectF(0, 0, m.vmin * 48, m.vmin * 20)
+        box = QRectF(0, 0, min(m.width * 0.9, m.vmin * 60), m.vmin * 27)
         box.moveCenter(QRectF(self.rect()).center())
-        _panel(painter, box, self.theme, m.vmin * 1.6, 0.94)
-        label_font = self.theme.font(m.vmin * 2.2)
-        paint.draw_text(
-            painter,
-            QRectF(box.left(), box.top() + m.vmin * 2, box.width(), m.vmin * 4),
-            "跳转到  Go to slide",
-            label_font,
-            self.theme.color("muted"),
-            paint.ALIGN_CENTER,
-            wrap=False,
-        )
-        value = (self.state.goto_text or "") + "▏"
-        paint.draw_text(
-            painter,
-            QRectF(box.left(), box.top() + m.vmin * 6.5, box.width(), m.vmin * 8),
-            value,
-            self.theme.number_font(m.vmin * 6),
-            self.theme.color("accent"),
-            paint.ALIGN_CENTER,
-            wrap=False,
-        )
+        _panel(painter, box, self.theme, m.vmin * 1.6, 1.0)
         hint = self.state.goto_error or "输入编号或 id, 按 Enter  ·  Esc 取消"
-        color = self.theme.color("bad") if self.state.goto_error else self.theme.color("muted")
-        paint.draw_text(
-            painter,
-            QRectF(box.left(), box.bottom() - m.vmin * 5, box.width(), m.vmin * 3.5),
-            hint,
-            self.theme.font(m.vmin * 1.7),
-            color,
-            paint.ALIGN_CENTER,
-            wrap=False,
-        )
+        lines = [
+            (2.5, 4.0, "跳转到  Go to slide", self.theme.font(m.vmin * 2.4), self.theme.color("muted")),
+            (
+                7.5,
+                11.0,
+                (self.state.goto_text or "") + "▏",
+                self.theme.number_font(m.vmin * 8.5),
+                self.theme.color("accent"),
+            ),
+            (
+                20.0,
+                4.0,
+                hint,
+                self.theme.font(m.vmin * 2.0),
+                self.theme.color("bad") if self.state.goto_error else self.theme.color("muted"),
+            ),
+        ]
+        for offset, height, text, font, color in lines:
+            line_box = QRectF(box.left(), box.top() + m.vmin * offset, box.width(), m.vmin * height)
+            paint.draw_text(painter, line_box, text, font, color, paint.ALIGN_CENTER, wrap=False)
 
     def _paint_help(self, painter: QPainter, m: Metrics) -> None:
         rows = len(KEY_HELP)
@@ -199,7 +196,7 @@ class OverlayWidget(QWidget):
         width = min(m.width * 0.86, m.vmin * 120)
         box = QRectF(0, 0, width, row_h * rows + m.vmin * 19)
         box.moveCenter(QRectF(self.rect()).center())
-        _panel(painter, box, self.theme, m.vmin * 1.8, 0.95)
+        _panel(painter, box, self.theme, m.vmin * 1.8, 1.0)
         title_box = QRectF(
             box.left() + m.vmin * 4, box.top() + m.vmin * 3, box.width() - m.vmin * 8, m.vmin * 5
         )
