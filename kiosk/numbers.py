@@ -309,6 +309,8 @@ def widest_text(
 
 def _shown_values(target: float, start: float, easing: Easing) -> list[float]:
     """The endpoints of a count-up plus samples of its path (for overshoot)."""
+    if easing in (ease_out_cubic, ease_in_out_cubic, linear):
+        return [start, target]  # these never leave [start, target]: the ends are the widest
     steps = range(1, _WIDTH_SAMPLES)
     sampled = [count_up_value(target, i / _WIDTH_SAMPLES, start=start, easing=easing) for i in steps]
     return [start, target, *sampled]

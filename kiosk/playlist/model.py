@@ -307,7 +307,7 @@ class StatsSlide(SlideBase):
     columns: int | None = Field(default=None, ge=1, le=4)
 
 
-class Bar(Strict):
+class Bar(WrittenPrecision):
     label: Text
     value: Number
     color: Color | None = None
@@ -331,7 +331,8 @@ class BarSlide(SlideBase):
         return self
 
     def decimals(self) -> int:
-        return max((decimals_of(b.value) for b in self.bars or []), default=0)
+        """The most decimals any bar was written with (all value labels share it)."""
+        return max((b.decimals if b.decimals is not None else 0 for b in self.bars or []), default=0)
 
 
 class Series(Strict):
@@ -361,7 +362,7 @@ class LineSlide(SlideBase):
         return self
 
 
-class Slice(Strict):
+class Slice(WrittenPrecision):
     label: Text
     value: Number = Field(ge=0)
     color: Color | None = None
