@@ -1,0 +1,575 @@
+"""What the figure slides (stat, stats, gauge) share: the title block, a headline number
+set on one baseline with its qualifiers, the trend arrow, and the count-up timing.
+
+A figure is drawn as a group on one baseline: [prefix] [number] [unit+suffix] [arrow].
+The number box is as wide as the widest text the count-up will show (numbers.widest_text),
+and the number is right-aligned in it, so neither the number nor the unit beside it moves
+while the digits change.
+
+A frame must cost little (60 fps on a small PC), so everything is prepared once per size:
+boxes and fonts (`place_group`), the still parts rasterised into layers (`make_layer`:
+title, labels, notes, panels, qualifiers; fitted and elided once), and for big numbers
+the digits pre-rendered (`number_glyphs`: Qt fills glyphs over ~64 px as outlines on
+every draw). A frame blits the layers and sets the number from its glyphs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPixmap
+
+from kiosk import numbers
+from kiosk.numbers import FigureText
+from kiosk.slides import paint
+from kiosk.theme import Metrics, Theme
+
+#: seconds a number counts up when the playlist does not say (`count_up` unset)
+DEFAULT_COUNT_SECONDS = 1.8
+#: prefix, unit and suffix are set this much smaller than the number
+SMALL_SCALE = 0.42
+#: seconds the trend arrow and the note take to fade in, as the count lands
+DETAIL_FADE_SECONDS = 0.6
+
+#: the minus sign the audience sees: U+2212 is as wide as a digit and sits at their middle
+MINUS = "\u2212"
+
+ALIGN_TOP_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+
+
+# ---------------------------------------------------------------- timing
+
+
+def clamp01(value: float) -> float:
+    """value limited to 0..1 (NaN counts as finished, so a figure is never left wrong)."""
+    if value != value:  # NaN
+        return 1.0
+    return min(1.0, max(0.0, value))
+
+
+def count_seconds(count_up: float | None) -> float:
+    """Seconds of a count-up: the playlist's `count_up`, the default when unset, 0 for none."""
+    if count_up is None:
+        return DEFAULT_COUNT_SECONDS
+    return max(0.0, float(count_up))
+
+
+def count_progress(elapsed: float, seconds: float) -> float:
+    """Linear progress of a count-up `elapsed` seconds after it started (1 when there is none)."""
+    if seconds <= 0:
+        return 1.0
+    return clamp01(elapsed / seconds)
+
+
+def fade(elapsed: float, start: float, seconds: float = DETAIL_FADE_SECONDS) -> float:
+    """Eased opacity of something that fades in from `start` over `seconds`."""
+    if seconds <= 0:
+        return 1.0 if elapsed >= start else 0.0
+    return numbers.ease_out_cubic((elapsed - start) / seconds)
+
+
+# ---------------------------------------------------------------- the title block
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """The standard title at the top of content_rect, its accent rule, and the body below."""
+
+    vmin: float
+    title: str | None
+    box: QRectF
+    font: QFont | None
+    rule_start: QPointF
+    body: QRectF
+
+
+def title_block(theme: Theme, metrics: Metrics, title: str | None) -> TitleBlock:
+    """The title position every slide type shares (same numbers as the chart slides).
+
+    The title sits at the top of content_rect (height vmin*9, bold, fitted between vmin*3.2
+    and vmin*5.6) with a short accent rule vmin*1.2 under its box; without a title the
+    whole content_rect is body.
+    """
+    vmin = metrics.vmin
+    content = metrics.content_rect()
+    box = QRectF(content.left(), content.top(), content.width(), vmin * 9)
+    rule_start = QPointF(content.left() + vmin * 0.3, box.bottom() + vmin * 1.2)
+    if not title:
+        return TitleBlock(vmin, None, box, None, rule_start, content)
+    font = paint.fit_font(
+        lambda px: theme.font(px, QFont.Weight.Bold), title, box, vmin * 5.6, vmin * 3.2, wrap=False
+    )
+    top = rule_start.y() + vmin * 0.6 + vmin * 5
+    body = QRectF(content.left(), top, content.width(), content.bottom() - top)
+    return TitleBlock(vmin, title, box, font, rule_start, body)
+
+
+def paint_title(painter: QPainter, theme: Theme, block: TitleBlock) -> None:
+    """The title and its rule: still from the first frame, like every slide's title."""
+    if block.title is None or block.font is None:
+        return
+    paint.draw_text(painter, block.box, block.title, block.font, theme.color("text"), wrap=False)
+    paint.accent_rule(painter, theme, block.rule_start, block.vmin * 8, block.vmin * 0.6)
+
+
+def title_area(block: TitleBlock) -> QRectF:
+    """What the title and its rule cover (for a still layer)."""
+    return block.box.united(
+        QRectF(block.rule_start.x(), block.rule_start.y() - block.vmin, block.vmin * 9, block.vmin * 2)
+    )
+
+
+# ---------------------------------------------------------------- the figure's parts
+
+
+@dataclass(frozen=True)
+class FigureParts:
+    """The texts of a figure that do not depend on t, and how it counts."""
+
+    value: float
+    decimals: int
+    prefix: str
+    tail: str  # unit and suffix, set together in the small size
+    unit: str
+    suffix: str
+    final: str  # the number as it lands
+    widest: str  # at least as wide as any number the count-up shows
+    trend: str | None = None
+    good_news: bool | None = None
+
+    def text(self, progress: float) -> FigureText:
+        """prefix, number, unit, suffix at count-up progress 0..1 (eased, written precision kept)."""
+        return numbers.compose(
+            self.value,
+            self.decimals,
+            prefix=self.prefix,
+            unit=self.unit,
+            suffix=self.suffix,
+            progress=progress,
+        )
+
+
+def figure_parts(
+    value: float,
+    decimals: int | None,
+    *,
+    prefix: str = "",
+    unit: str = "",
+    suffix: str = "",
+    trend: str | None = None,
+    good_news: bool | None = None,
+) -> FigureParts:
+    """The parts of a figure from its model's fields; precision is the written one."""
+    places = decimals if decimals is not None else numbers.decimals_of(value)
+    final = numbers.format_number(value, places)
+    widest = numbers.widest_text(value, places)
+    return FigureParts(value, places, prefix, unit + suffix, unit, suffix, final, widest, trend, good_news)
+
+
+def parts_of(figure: object) -> FigureParts:
+    """FigureParts of a `Figure` (a stat slide or one item of a stats slide)."""
+    return figure_parts(
+        figure.value,  # type: ignore[attr-defined]
+        figure.decimals,  # type: ignore[attr-defined]
+        prefix=figure.prefix,  # type: ignore[attr-defined]
+        unit=figure.unit,  # type: ignore[attr-defined]
+        suffix=figure.suffix,  # type: ignore[attr-defined]
+        trend=figure.trend,  # type: ignore[attr-defined]
+        good_news=figure.good_news,  # type: ignore[attr-defined]
+    )
+
+
+# ---------------------------------------------------------------- the group on one baseline
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    """A figure's boxes for one size: all texts share `baseline`; `bounds` is what the eye
+    sees (cap height of the digits, whole width), for aligning the group with others."""
+
+    parts: FigureParts
+    number_font: QFont
+    prefix_font: QFont
+    tail_font: QFont
+    prefix_box: QRectF
+    number_box: QRectF
+    tail_box: QRectF
+    arrow: QPainterPath | None
+    arrow_rect: QRectF
+    baseline: float
+    bounds: QRectF
+
+
+def _small_font(theme: Theme, text: str, px: float) -> QFont:
+    """Digits and '%' in the number font; Chinese qualifiers (余名, 以上) in the text font."""
+    if text.isascii():
+        return theme.number_font(px)
+    return theme.font(px, QFont.Weight.Bold)
+
+
+@dataclass(frozen=True)
+class _Widths:
+    prefix: float
+    prefix_gap: float
+    number: float
+    tail_gap: float
+    tail: float
+    arrow_gap: float
+    arrow: float
+
+    @property
+    def total(self) -> float:
+        return (
+            self.prefix
+            + self.prefix_gap
+            + self.number
+            + self.tail_gap
+            + self.tail
+            + self.arrow_gap
+            + self.arrow
+        )
+
+
+def _widths(theme: Theme, parts: FigureParts, px: float) -> _Widths:
+    number_metrics = QFontMetricsF(theme.number_font(px))
+    number = max(
+        number_metrics.horizontalAdvance(shown_number(parts.widest)),
+        number_metrics.horizontalAdvance(shown_number(parts.final)),
+    )
+    small = px * SMALL_SCALE
+    prefix = QFontMetricsF(_small_font(theme, parts.prefix, small)).horizontalAdvance(parts.prefix)
+    tail = QFontMetricsF(_small_font(theme, parts.tail, small)).horizontalAdvance(parts.tail)
+    arrow = arrow_size(number_metrics.capHeight())[0] if parts.trend else 0.0
+    return _Widths(
+        prefix,
+        px * 0.05 if parts.prefix else 0.0,
+        number,
+        px * 0.04 if parts.tail else 0.0,
+        tail,
+        px * 0.1 if parts.trend else 0.0,
+        arrow,
+    )
+
+
+def shown_number(number: str) -> str:
+    """The number as set on screen: a true minus sign, not the short hyphen."""
+    return number.replace("-", MINUS)
+
+
+def group_width(theme: Theme, parts: FigureParts, px: float) -> float:
+    """Width of the whole group with the number set at px (the count-up's widest text)."""
+    return _widths(theme, parts, px).total
+
+
+def fit_number_px(
+    theme: Theme, parts: FigureParts, width: float, max_px: float, min_px: float = 8.0
+) -> float:
+    """The largest number size up to max_px at which the group fits `width`."""
+    reference = 200.0
+    per_px = group_width(theme, parts, reference) / reference
+    px = max_px if per_px <= 0 else min(max_px, width / per_px)
+    for _ in range(12):  # glyph widths do not scale exactly linearly; step down until it fits
+        if px <= min_px or group_width(theme, parts, px) <= width:
+            break
+        px *= 0.97
+    return max(min_px, px)
+
+
+def cap_height(theme: Theme, px: float) -> float:
+    """Visual height of the digits at px (what the eye measures the number by)."""
+    return QFontMetricsF(theme.number_font(px)).capHeight()
+
+
+def arrow_size(cap: float) -> tuple[float, float]:
+    """Width and height of the trend arrow next to digits of cap height `cap`."""
+    height = cap * 0.56
+    return height * 1.1, height
+
+
+def place_group(theme: Theme, parts: FigureParts, px: float, center_x: float, baseline: float) -> FigureGroup:
+    """The group's boxes with the number at px, centred on center_x, on `baseline`."""
+    number_font = theme.number_font(px)
+    small = px * SMALL_SCALE
+    prefix_font = _small_font(theme, parts.prefix, small)
+    tail_font = _small_font(theme, parts.tail, small)
+    w = _widths(theme, parts, px)
+    x = center_x - w.total / 2
+
+    def box_at(left: float, width: float, font: QFont) -> QRectF:
+        metrics = QFontMetricsF(font)
+        # A little slack so measuring round-off never elides a qualifier.
+        return QRectF(left, baseline - metrics.ascent(), width + 2 + width * 0.02, metrics.height())
+
+    prefix_box = box_at(x, w.prefix, prefix_font)
+    x += w.prefix + w.prefix_gap
+    # Right-aligned: its right edge is where the unit starts; the slack goes to the left.
+    number_box = box_at(x, w.number, number_font).adjusted(
+        -(2 + w.number * 0.02), 0, -(2 + w.number * 0.02), 0
+    )
+    x += w.number + w.tail_gap
+    tail_box = box_at(x, w.tail, tail_font)
+    x += w.tail + w.arrow_gap
+    cap = QFontMetricsF(number_font).capHeight()
+    arrow_w, arrow_h = arrow_size(cap)
+    arrow_rect = QRectF(x, baseline - cap / 2 - arrow_h / 2, arrow_w, arrow_h)
+    arrow = trend_arrow(arrow_rect, parts.trend == "up") if parts.trend else None
+    bounds = QRectF(center_x - w.total / 2, baseline - cap, w.total, cap)
+    return FigureGroup(
+        parts,
+        number_font,
+        prefix_font,
+        tail_font,
+        prefix_box,
+        number_box,
+        tail_box,
+        arrow,
+        arrow_rect,
+        baseline,
+        bounds,
+    )
+
+
+def trend_arrow(rect: QRectF, up: bool) -> QPainterPath:
+    """A solid triangle (▲ or ▼) filling rect, as a path so every font shows it the same."""
+    path = QPainterPath()
+    if up:
+        path.moveTo(rect.center().x(), rect.top())
+        path.lineTo(rect.right(), rect.bottom())
+        path.lineTo(rect.left(), rect.bottom())
+    else:
+        path.moveTo(rect.left(), rect.top())
+        path.lineTo(rect.right(), rect.top())
+        path.lineTo(rect.center().x(), rect.bottom())
+    path.closeSubpath()
+    return path
+
+
+@dataclass(frozen=True)
+class GroupColors:
+    number: QColor
+    small: QColor
+    arrow: QColor
+
+
+def group_colors(theme: Theme, parts: FigureParts) -> GroupColors:
+    """White (text) digits, the accent for qualifiers, green/red for the trend's news."""
+    return GroupColors(theme.color("text"), theme.color("accent"), theme.trend_color(parts.good_news))
+
+
+def paint_qualifiers(painter: QPainter, group: FigureGroup, colors: GroupColors) -> None:
+    """The still parts of a figure (prefix, unit and suffix): painted once into a layer."""
+    parts = group.parts
+    if parts.prefix:
+        paint.draw_text(
+            painter, group.prefix_box, parts.prefix, group.prefix_font, colors.small,
+            paint.ALIGN_TOP_LEFT, wrap=False,
+        )  # fmt: skip
+    if parts.tail:
+        paint.draw_text(
+            painter,
+            group.tail_box,
+            parts.tail,
+            group.tail_font,
+            colors.small,
+            paint.ALIGN_TOP_LEFT,
+            wrap=False,
+        )
+
+
+def paint_number(
+    painter: QPainter,
+    group: FigureGroup,
+    number: str,
+    colors: GroupColors,
+    *,
+    glyphs: NumberGlyphs | None = None,
+    arrow_opacity: float = 1.0,
+) -> None:
+    """The moving parts of a figure at one moment: the digits (hugging the right of their
+    box, so the unit beside them stays put) and the trend arrow."""
+    shown = shown_number(number)
+    if glyphs is None or not glyphs.draw(painter, shown, group.number_box.right(), group.baseline):
+        paint.draw_text(
+            painter, group.number_box, shown, group.number_font, colors.number, ALIGN_TOP_RIGHT, wrap=False
+        )
+    if group.arrow is not None and arrow_opacity > 0:
+        painter.save()
+        painter.setOpacity(painter.opacity() * arrow_opacity)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colors.arrow)
+        painter.drawPath(group.arrow)
+        painter.restore()
+
+
+#: Qt's raster engine caches glyphs up to about this size; larger ones it fills as paths
+#: on every draw, which is what a huge counting number would cost each frame.
+GLYPH_CACHE_LIMIT_PX = 64
+_NUMBER_CHARS = "0123456789." + MINUS
+
+
+@dataclass(frozen=True)
+class NumberGlyphs:
+    """The characters a count-up shows, each rendered once (for sizes Qt does not cache).
+
+    A frame then sets the number right to left from these pixmaps by their advances:
+    a blit per digit instead of filling each big glyph's outline.
+    """
+
+    pixmaps: dict[str, tuple[QPixmap, QPointF, float]]  # char -> (pixmap, offset from pen, advance)
+
+    def draw(self, painter: QPainter, text: str, right: float, baseline: float) -> bool:
+        """Set text ending at `right` on `baseline`; False (nothing drawn) if a char is missing."""
+        if any(ch not in self.pixmaps for ch in text):
+            return False
+        x = right
+        for ch in reversed(text):
+            pixmap, offset, advance = self.pixmaps[ch]
+            x -= advance
+            painter.drawPixmap(QPointF(round(x + offset.x()), round(baseline + offset.y())), pixmap)
+        return True
+
+
+def number_glyphs(group: FigureGroup, color: QColor, dpr: float = 1.0) -> NumberGlyphs | None:
+    """Pre-rendered digits for the group's number font, or None when Qt caches them itself."""
+    font = group.number_font
+    if font.pixelSize() <= GLYPH_CACHE_LIMIT_PX:
+        return None
+    metrics = QFontMetricsF(font)
+    pixmaps: dict[str, tuple[QPixmap, QPointF, float]] = {}
+    for ch in _NUMBER_CHARS:
+        advance = metrics.horizontalAdvance(ch)
+        # Pen at (0, 0) on the baseline; the box is the line's, the layer is cut to the ink.
+        box = QRectF(0, -metrics.ascent(), advance + 4, metrics.height())
+        ink = metrics.boundingRect(ch).adjusted(-3, -3, 3, 3)
+        layer = make_layer(
+            ink,
+            lambda painter, ch=ch, box=box: paint.draw_text(
+                painter, box, ch, font, color, paint.ALIGN_TOP_LEFT, wrap=False
+            ),
+            dpr,
+        )
+        pixmaps[ch] = (layer.pixmap, layer.origin, advance)
+    return NumberGlyphs(pixmaps)
+
+
+# ---------------------------------------------------------------- still layers
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Still content (titles, labels, panels, qualifiers) painted once per size into a pixmap.
+
+    Laying out and eliding text is the costly part of a frame; a layer is fitted, elided
+    and rasterised in compute_layout, and a frame only blits it (with an opacity or a
+    whole-pixel offset for entries).
+    """
+
+    pixmap: QPixmap
+    origin: QPointF
+
+
+def make_layer(rect: QRectF, paint_into: Callable[[QPainter], None], dpr: float = 1.0) -> Layer:
+    """A transparent layer covering rect (plus a small bleed) with paint_into's drawing on it."""
+    area = rect.adjusted(-4, -4, 4, 4).toAlignedRect()
+    pixmap = QPixmap(max(1, math.ceil(area.width() * dpr)), max(1, math.ceil(area.height() * dpr)))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.translate(-area.left(), -area.top())
+        paint_into(painter)
+    finally:
+        painter.end()
+    return Layer(pixmap, QPointF(area.left(), area.top()))
+
+
+def title_layer(theme: Theme, block: TitleBlock, dpr: float = 1.0) -> Layer | None:
+    """The title and its rule as a still layer (None without a title)."""
+    if block.title is None:
+        return None
+    return make_layer(title_area(block), lambda painter: paint_title(painter, theme, block), dpr)
+
+
+def qualifiers_layer(group: FigureGroup, colors: GroupColors, dpr: float = 1.0) -> Layer | None:
+    """A figure's prefix, unit and suffix as a still layer (None when it has none)."""
+    if not group.parts.prefix and not group.parts.tail:
+        return None
+    area = group.prefix_box if group.parts.prefix else group.tail_box
+    if group.parts.prefix and group.parts.tail:
+        area = area.united(group.tail_box)
+    return make_layer(area, lambda painter: paint_qualifiers(painter, group, colors), dpr)
+
+
+def draw_layer(painter: QPainter, layer: Layer | None, opacity: float = 1.0) -> None:
+    """Blit a layer where it was made (the painter's transform and opacity apply)."""
+    if layer is None or opacity <= 0:
+        return
+    if opacity >= 1.0:
+        painter.drawPixmap(layer.origin, layer.pixmap)
+        return
+    painter.save()
+    painter.setOpacity(painter.opacity() * opacity)
+    painter.drawPixmap(layer.origin, layer.pixmap)
+    painter.restore()
+
+
+# ---------------------------------------------------------------- text blocks
+
+
+def block_height(font: QFont, lines: int) -> float:
+    """Height of `lines` wrapped lines at font, with the pixel Qt adds to a wrapped block."""
+    if lines <= 0:
+        return 0.0
+    return QFontMetricsF(font).height() * lines + 2.0
+
+
+def fits_lines(text: str, font: QFont, width: float, max_lines: int) -> bool:
+    """Whether text wrapped at width takes no more than max_lines lines at font."""
+    return paint.text_size(text, font, width)[1] <= block_height(font, max_lines) + 0.5
+
+
+def fit_common(
+    make_font: Callable[[float], QFont],
+    texts: Iterable[str],
+    width: float,
+    max_px: float,
+    min_px: float,
+    *,
+    max_lines: int = 2,
+) -> QFont:
+    """One font for several texts (the labels of a grid): the largest that fits them all,
+    so no card's label looks more important than another's.
+
+    A text too long to fit even at min_px is left out of the choice (it is elided at the
+    common size): one runaway label must not shrink every other card's label.
+    """
+    size = max_px
+    smallest = make_font(min_px)
+    box = QRectF(0, 0, width, block_height(make_font(max_px), max_lines))
+    for text in dict.fromkeys(t for t in texts if t):
+        if not fits_lines(text, smallest, width, max_lines):
+            continue
+        font = paint.fit_font(make_font, text, box, size, min_px, wrap=True, max_lines=max_lines)
+        size = min(size, font.pixelSize())
+        if size <= min_px:
+            break
+    return make_font(size)
+
+
+def lines_needed(texts: Sequence[str], font: QFont, width: float, max_lines: int) -> int:
+    """The most lines any of texts takes at `font` wrapped at width (0 for none, at most max_lines)."""
+    most = 0
+    for text in texts:
+        if not text:
+            continue
+        lines = 1
+        while lines < max_lines and not fits_lines(text, font, width, lines):
+            lines += 1
+        most = max(most, lines)
+    return most

@@ -1,0 +1,158 @@
+"""The `stat` slide: one headline figure, huge, counting up to the number as it was written.
+
+The label is the slide's title (top-left, like every slide's title, so the eye finds it in
+the same place on every slide); the figure is the hero, centred below it: the number as
+large as the width allows (up to vmin*26), its qualifiers (近, %, 余名, 以上) smaller on the
+same baseline, a green/red trend arrow beside it and the note under it in muted type.
+
+Animation (seconds; t maps onto the whole entry): the number counts up with ease-out over
+`count_up` (1.8 s by default; none with `count_up: false`), keeping its written precision
+(99.2 shows 0.0 … 49.6 … 99.2); as it lands, the arrow and the note fade in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from kiosk.numbers import FigureText
+from kiosk.playlist.model import StatSlide
+from kiosk.slides import paint
+from kiosk.slides.base import SlideView
+from kiosk.slides.figure import (
+    ALIGN_TOP_CENTER,
+    DETAIL_FADE_SECONDS,
+    FigureGroup,
+    FigureParts,
+    GroupColors,
+    Layer,
+    NumberGlyphs,
+    TitleBlock,
+    block_height,
+    cap_height,
+    count_progress,
+    count_seconds,
+    draw_layer,
+    fade,
+    fit_common,
+    fit_number_px,
+    group_colors,
+    lines_needed,
+    make_layer,
+    number_glyphs,
+    paint_number,
+    parts_of,
+    place_group,
+    qualifiers_layer,
+    title_block,
+    title_layer,
+)
+from kiosk.theme import Metrics
+
+#: the number's largest size, in vmin
+MAX_NUMBER_VMIN = 26.0
+#: the detail (arrow, note) starts fading in this long before the count lands
+DETAIL_LEAD_SECONDS = 0.4
+
+
+@dataclass(frozen=True)
+class StatLayout:
+    title: TitleBlock
+    group: FigureGroup
+    colors: GroupColors
+    note_box: QRectF | None
+    still: tuple[Layer | None, ...]  # title, rule, prefix and unit: painted once per size
+    note: Layer | None  # fades in as the count lands
+    glyphs: NumberGlyphs | None
+
+
+class StatView(SlideView):
+    """One figure, as big as the screen allows."""
+
+    model: StatSlide
+
+    # ------------------------------------------------------------ timing (pure)
+
+    @cached_property
+    def parts(self) -> FigureParts:
+        """The figure's still texts (widest_text samples the count: worked out once)."""
+        return parts_of(self.model)
+
+    def count_seconds(self) -> float:
+        return count_seconds(self.model.count_up)
+
+    def detail_start(self) -> float:
+        """When the arrow and the note begin to fade in (seconds into the entry)."""
+        return max(0.0, self.count_seconds() - DETAIL_LEAD_SECONDS)
+
+    def entry_duration(self) -> float:
+        return max(self.count_seconds(), self.detail_start() + DETAIL_FADE_SECONDS)
+
+    def figure_text(self, t: float) -> FigureText:
+        """The figure's parts shown at progress t."""
+        elapsed = t * self.entry_duration()
+        return self.parts.text(count_progress(elapsed, self.count_seconds()))
+
+    def number_text(self, t: float) -> str:
+        """The whole figure as read at t, e.g. '近12%' mid-count, '近20%' at the end."""
+        return self.figure_text(t).full()
+
+    def detail_opacity(self, t: float) -> float:
+        """Opacity of the trend arrow and the note at t."""
+        return fade(t * self.entry_duration(), self.detail_start())
+
+    # ------------------------------------------------------------ layout and paint
+
+    def compute_layout(self, metrics: Metrics) -> StatLayout:
+        vmin = metrics.vmin
+        block = title_block(self.theme, metrics, self.model.label)
+        body = block.body
+        parts = self.parts
+        px = fit_number_px(self.theme, parts, body.width(), vmin * MAX_NUMBER_VMIN, vmin * 4)
+        cap = cap_height(self.theme, px)
+        # Keep the number well inside the body's height too (short, wide screens).
+        while cap > body.height() * 0.55 and px > vmin * 4:
+            px *= 0.95
+            cap = cap_height(self.theme, px)
+
+        note = self.model.note or ""
+        note_font = None
+        note_height = gap = 0.0
+        note_width = body.width() * (0.8 if not metrics.portrait else 1.0)
+        if note:
+            note_font = fit_common(self.theme.font, [note], note_width, vmin * 3.8, vmin * 2.4)
+            note_height = block_height(note_font, max(1, lines_needed([note], note_font, note_width, 2)))
+            gap = vmin * 5
+        stack = cap + gap + note_height
+        # Optically centred: a little above the body's middle (more so on a tall screen).
+        top = body.top() + max(0.0, body.height() - stack) * (0.4 if metrics.portrait else 0.46)
+        baseline = top + cap
+        group = place_group(self.theme, parts, px, body.center().x(), baseline)
+        colors = group_colors(self.theme, parts)
+        dpr = self.devicePixelRatioF()
+
+        still = (title_layer(self.theme, block, dpr), qualifiers_layer(group, colors, dpr))
+        note_box = note_layer = None
+        if note and note_font is not None:
+            note_box = QRectF(body.center().x() - note_width / 2, baseline + gap, note_width, note_height)
+            muted = self.theme.color("muted")
+            note_layer = make_layer(
+                note_box,
+                lambda painter: paint.draw_text(painter, note_box, note, note_font, muted, ALIGN_TOP_CENTER),
+                dpr,
+            )
+        glyphs = number_glyphs(group, colors.number, dpr)
+        return StatLayout(block, group, colors, note_box, still, note_layer, glyphs)
+
+    def paint_content(self, painter: QPainter, layout: StatLayout, t: float) -> None:
+        for layer in layout.still:
+            draw_layer(painter, layer)
+        detail = self.detail_opacity(t)
+        paint_number(
+            painter, layout.group, self.figure_text(t).number, layout.colors,
+            glyphs=layout.glyphs, arrow_opacity=detail,
+        )  # fmt: skip
+        draw_layer(painter, layout.note, detail)
