@@ -39,10 +39,11 @@ def export_playlist(playlist: Playlist, out: Path, size: tuple[int, int], pdf: P
     slides = playlist.playable()
     images = []
     width, height = size
+    # On a terminal the progress line rewrites itself; in a log each step is a line.
+    carriage, ending = ("\r", "") if sys.stderr.isatty() else ("", "\n")
     for index, slide in enumerate(slides, start=1):
-        print(
-            f"\rkiosk export: slide {index}/{len(slides)} {slide.id or slide.type}", end="", file=sys.stderr
-        )
+        name = slide.id or slide.type
+        print(f"{carriage}kiosk export: slide {index}/{len(slides)} {name}", end=ending, file=sys.stderr)
         view = build_view(slide, context)
         image = view.render_image(width, height, 1.0)
         view.deleteLater()
@@ -51,7 +52,7 @@ def export_playlist(playlist: Playlist, out: Path, size: tuple[int, int], pdf: P
             print(f"\nkiosk export: cannot write {target}", file=sys.stderr)
             return EXIT_FAILURE
         images.append(image)
-    print(f"\rkiosk export: {len(slides)} slides written to {out}" + " " * 20, file=sys.stderr)
+    print(f"{carriage}kiosk export: {len(slides)} slides written to {out}" + " " * 20, file=sys.stderr)
     if pdf is not None:
         return write_pdf(images, pdf)
     return EXIT_OK
