@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,package]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -30,6 +30,12 @@ goldens: setup
 
 bench: setup
 	$(PY) -m bench
+
+# The standalone build (packaging/README.md): dist/kiosk/ and dist/kiosk-onefile.
+PACKAGE_ARGS ?= --onefile
+package: setup
+	$(PY) -c "import PyInstaller" 2>/dev/null || $(PY) -m pip install -q -e '.[package]'
+	$(PY) packaging/build.py $(PACKAGE_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
