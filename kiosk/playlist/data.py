@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 from kiosk.playlist.errors import Mark, PlaylistError, Problem
-from kiosk.playlist.safeyaml import Document, WrittenFloat, load_file, read_text
+from kiosk.playlist.safeyaml import Document, WrittenFloat, load_file, read_text, readable
 
 # Which key of the slide the file fills, per slide type.
 DATA_KEYS = {"bar": "bars", "pie": "slices", "line": None}
+# A cell that a spreadsheet would run as a formula (CSV injection, OWASP): '=' or '@' first,
+# or '+'/'-' first unless a plain signed number follows ('-18.4%' and '+5.2万' are labels;
+# '-2+3' and '+cmd|...' are not). Tabs and CRs in front are stripped before the check. The
+# app never evaluates a cell; this catches formulas exported as text instead of values,
+# and keeps such text off the screen and out of any file it ends up in.
 FORMULA_PREFIXES = ("=", "@")
+_SIGNED_NUMBER = re.compile(r"^[+-]\s*[\d.][^=+\-*/^&|!();@\"']*$")
 
 
 def load_chart_data(slide_type: str, path: Path) -> Document:
@@ -53,12 +60,24 @@ def _yaml_document(slide_type: str, path: Path) -> Document:
 
 def _csv_document(slide_type: str, path: Path) -> Document:
     text = read_text(path)
-    rows = list(csv.reader(io.StringIO(text)))
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []  # (the line a row starts on: quoted cells span lines)
+    try:
+        start = 1
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            message = f"a cell is longer than {csv.field_size_limit():,} characters; this is not chart data"
+        else:
+            message = f"this is not a valid CSV file: {exc}"
+        raise _fail(path, max(1, reader.line_num), message) from None
+    numbered = [(n, row) for n, row in rows if any(c.strip() for c in row)]
     if len(numbered) < 2:
         raise _fail(path, 1, "the CSV needs a header row and at least one row of data")
-    (header_line, header), body = numbered[0], numbered[1:]
-    header = [h.strip().lower() for h in header]
+    (header_line, written_header), body = numbered[0], numbered[1:]
+    header = [h.strip().lower() for h in written_header]
     problems: list[Problem] = []
     for line, row in body:
         if len(row) != len(header):
@@ -71,7 +90,7 @@ def _csv_document(slide_type: str, path: Path) -> Document:
     if problems:
         raise PlaylistError(problems)
     if slide_type == "line":
-        return _csv_line(path, header, body)
+        return _csv_line(path, [h.strip() for h in written_header], header_line, body)
     return _csv_rows(path, header, header_line, body)
 
 
@@ -88,21 +107,26 @@ def _csv_rows(path: Path, header: list[str], header_line: int, body: list[tuple[
             document.value_marks[(index, name)] = Mark(str(path), line, _column_of(row, column))
             document.key_marks[(index, name)] = Mark(str(path), header_line, 1)
         document.value_marks[(index,)] = Mark(str(path), line, 1)
-        _refuse_formula(record.get("label"), Mark(str(path), line, 1))
+        if "label" in record:
+            _refuse_formula(record["label"], document.value_marks[(index, "label")])
         document.data.append(record)
     return document
 
 
-def _csv_line(path: Path, header: list[str], body: list[tuple[int, list[str]]]) -> Document:
-    """First column: the x labels; each further column: one series named by its header."""
+def _csv_line(path: Path, header: list[str], header_line: int, body: list[tuple[int, list[str]]]) -> Document:
+    """First column: the x labels; each further column: one series named by its header
+    (as written: 'GDP' stays 'GDP')."""
     if len(header) < 2:
         raise _fail(path, 1, "a line chart's CSV needs an x column and at least one series column")
     document = Document({"x": [], "series": []}, str(path))
     document.data["series"] = [{"name": name, "values": []} for name in header[1:]]
+    for s_index, name in enumerate(header[1:]):
+        _refuse_formula(name, Mark(str(path), header_line, _column_of(header, s_index + 1)))
     for line, row in body:
         x_index = len(document.data["x"])
         document.data["x"].append(row[0].strip())
         document.value_marks[("x", x_index)] = Mark(str(path), line, 1)
+        _refuse_formula(row[0].strip(), Mark(str(path), line, 1))
         for s_index, cell in enumerate(row[1:]):
             document.data["series"][s_index]["values"].append(_cell(cell, numeric=True))
             document.value_marks[("series", s_index, "values", x_index)] = Mark(
@@ -125,11 +149,18 @@ def _cell(cell: str, *, numeric: bool) -> Any:
         return text  # the model reports "must be a number, got '…'"
 
 
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet would run as a formula (see FORMULA_PREFIXES)."""
+    text = text.lstrip("\t\r\n ")
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    return len(text) > 1 and text[0] in "+-" and not _SIGNED_NUMBER.match(text)
+
+
 def _refuse_formula(label: object, mark: Mark) -> None:
-    if isinstance(label, str) and label.startswith(FORMULA_PREFIXES):
-        raise PlaylistError(
-            [Problem(mark, f"the label '{label}' looks like a spreadsheet formula; write plain text")]
-        )
+    if isinstance(label, str) and looks_like_formula(label):
+        message = f"the label '{label}' looks like a spreadsheet formula; write plain text"
+        raise PlaylistError([Problem(mark, readable(message))])
 
 
 def _column_of(row: list[str], column: int) -> int:
@@ -138,4 +169,4 @@ def _column_of(row: list[str], column: int) -> int:
 
 
 def _fail(path: Path, line: int, message: str) -> PlaylistError:
-    return PlaylistError([Problem(Mark(str(path), line, 1), message)])
+    return PlaylistError([Problem(Mark(str(path), line, 1), readable(message))])

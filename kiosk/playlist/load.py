@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ from kiosk.playlist.model import (
     PlaylistSettings,
     SlideBase,
 )
-from kiosk.playlist.safeyaml import Document, Path_, load_file, parse
+from kiosk.playlist.safeyaml import Document, Path_, gc_paused, load_file, parse, readable
 
 BUILTIN_THEMES = ("police-blue", "light")
 M = TypeVar("M", bound=BaseModel)
@@ -37,7 +38,8 @@ def load_playlist_text(text: str, name: str = "<playlist>", folder: Path | None 
 
 def build_playlist(document: Document, path: Path) -> Playlist:
     checker = _Checker(document, path.parent)
-    playlist = checker.check()
+    with gc_paused():  # many small objects, none to collect: three times faster
+        playlist = checker.check()
     if checker.problems:
         raise PlaylistError(checker.problems)
     assert playlist is not None
@@ -52,7 +54,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: Path_, message: str, *, key: bool = False) -> None:
-        self.problems.append(Problem(self.document.mark_of(path, key=key), message))
+        self.problems.append(Problem(self.document.mark_of(path, key=key), readable(message)))
 
     def check(self) -> Playlist | None:
         data = self.document.data
@@ -86,7 +88,10 @@ class _Checker:
         model = SLIDE_TYPES.get(str(kind))
         if model is None:
             hint = _did_you_mean(str(kind), SLIDE_TYPES, cutoff=0.5)
-            self.add((*path, "type"), f"unknown slide type '{kind}'{hint}; known types: {_known_types()}")
+            self.add(
+                (*path, "type"),
+                f"unknown slide type '{_shown(kind, 60)}'{hint}; known types: {_known_types()}",
+            )
             return None
         raw = self.with_data_file(raw, str(kind), path)
         if raw is None:
@@ -122,7 +127,7 @@ class _Checker:
     def check_files(self, slide: SlideBase, path: Path_) -> None:
         for name in slide.file_fields:
             value = getattr(slide, name)
-            if value and name != "data":  # data files were read already
+            if value is not None and name != "data":  # data files were read already ('' is checked)
                 self.existing_file(value, (*path, name))
         if slide.background and not slide.background_is_color():
             self.existing_file(slide.background, (*path, "background"))
@@ -152,14 +157,36 @@ class _Checker:
         if theme in BUILTIN_THEMES:
             return
         if theme.endswith((".yaml", ".yml")):
-            self.existing_file(theme, ("theme",))
+            path = self.existing_file(theme, ("theme",))
+            if path is not None:
+                self.check_theme_file(path)
             return
         hint = _did_you_mean(theme, BUILTIN_THEMES)
         self.add(
             ("theme",),
-            f"unknown theme '{theme}'{hint}; built-in themes: {', '.join(BUILTIN_THEMES)}, "
+            f"unknown theme '{_shown(theme, 60)}'{hint}; built-in themes: {', '.join(BUILTIN_THEMES)}, "
             "or give the path of a theme .yaml file",
         )
+
+    def check_theme_file(self, path: Path) -> None:
+        """A playlist's own theme is checked with it: its problems (with the theme file's
+        lines) and its logo, which follows the rule of every file a playlist names."""
+        from kiosk.playlist.theme_spec import load_theme_spec
+
+        try:
+            spec = load_theme_spec(path)
+        except PlaylistError as error:
+            self.problems.extend(error.problems)
+            return
+        if spec.logo is None:
+            return
+        # The logo is named relative to the theme file; joined as written (no '..' folded
+        # away) so that resolving it follows symlinks as opening it will.
+        relative = os.path.relpath(path.parent, self.folder) + "/" + spec.logo
+        problem = name_problem(spec.logo) or file_problem(self.folder, relative)
+        if problem:
+            mark = load_file(path).mark_of(("logo",))
+            self.problems.append(Problem(mark, readable(f"logo: {problem}")))
 
     # ------------------------------------------------------------ validation
 
@@ -171,15 +198,24 @@ class _Checker:
             return None
 
     def report(self, error: ValidationError, model: type[BaseModel], raw: Any, path: Path_) -> None:
-        seen: set[tuple[Path_, str]] = set()
+        messages: dict[Path_, list[tuple[str, bool]]] = {}
+        union_paths: set[Path_] = set()
         for detail in error.errors(include_url=False):
-            loc = tuple(detail["loc"])
+            loc = tuple(p for p in detail["loc"] if not _is_union_member(p))
+            if len(loc) != len(detail["loc"]):
+                union_paths.add(loc)
+            detail = {**detail, "loc": loc}
             message = explain(detail, _fields_at(model, raw, loc))
-            full = (*path, *loc)
-            if (full, message) in seen:
-                continue
-            seen.add((full, message))
-            self.add(full, message, key=detail["type"] == "extra_forbidden")
+            entry = (message, detail["type"] == "extra_forbidden")
+            if entry not in messages.setdefault(loc, []):
+                messages[loc].append(entry)
+        for loc, entries in messages.items():
+            if loc in union_paths and any(o[: len(loc)] == loc and len(o) > len(loc) for o in messages):
+                continue  # a list was given and one of its items is wrong: that is the news
+            if loc in union_paths and len(entries) > 1:
+                entries = [(_either(m for m, _ in entries), False)]
+            for message, key in entries:
+                self.add((*path, *loc), message, key=key)
 
 
 def validate_document(model: type[M], document: Document) -> M:
@@ -200,27 +236,53 @@ def file_problem(folder: Path, relative: str) -> str | None:
     The rule (SECURITY.md): files a playlist names live in the playlist's folder or
     below it. Absolute paths, '..' that climbs out and symlinks that lead out are refused,
     so a playlist from a stranger's USB stick cannot show files from elsewhere on the PC.
+    Web addresses are not fetched: a show must not depend on the network.
     """
-    if not relative.strip():
-        return "the file name is empty"
-    candidate = Path(relative)
-    if candidate.is_absolute() or relative.startswith(("/", "\\")) or ":" in relative[:3]:
-        return f"'{relative}' is an absolute path; name files relative to the playlist's folder"
+    problem = name_problem(relative)
+    if problem:
+        return problem
+    shown = _shown(relative, 80)
     try:
         root = folder.resolve()
-        target = (folder / candidate).resolve()
-    except (OSError, RuntimeError):
-        return f"'{relative}' cannot be resolved (a symlink loop?)"
-    if not target.is_relative_to(root):
-        return (
-            f"'{relative}' is outside the playlist's folder; keep images and data files "
-            "in the playlist's folder or below it"
-        )
-    if not target.exists():
-        return f"file not found: '{relative}' (looked in {root})"
-    if not target.is_file():
-        return f"'{relative}' is not a file"
+        target = (folder / relative).resolve()
+        if not target.is_relative_to(root):
+            return (
+                f"'{shown}' is outside the playlist's folder; keep images and data files "
+                "in the playlist's folder or below it"
+            )
+        if not target.exists():
+            return f"file not found: '{shown}' (looked in {root})"
+        if not target.is_file():
+            return f"'{shown}' is not a file"
+    except RuntimeError:
+        return f"'{shown}' cannot be resolved (a symlink loop?)"
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a symlink loop
+        reason = getattr(exc, "strerror", None) or "the file system refuses this name"
+        return f"'{shown}' cannot be used as a file name: {reason}"
     return None
+
+
+def name_problem(relative: str) -> str | None:
+    """What is wrong with a file name as written, before looking at the disk: empty, a
+    web address, a control character, an absolute path or a home folder."""
+    if not relative.strip():
+        return "the file name is empty"
+    shown = _shown(relative, 80)
+    if _URL.match(relative):
+        return (
+            f"'{shown}' is a web address; kiosk shows only files in the playlist's folder "
+            "(download the file and put it there)"
+        )
+    if any(ord(c) < 32 for c in relative):
+        return f"'{shown}' holds a control character; a file name cannot"
+    if Path(relative).is_absolute() or relative.startswith(("/", "\\")) or ":" in relative[:3]:
+        return f"'{shown}' is an absolute path; name files relative to the playlist's folder"
+    if relative == "~" or relative.startswith(("~/", "~\\")):
+        return f"'{shown}' names a home folder; name files relative to the playlist's folder"
+    return None
+
+
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+://|(data|file|javascript):)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- messages
@@ -251,6 +313,27 @@ def _fields_at(model: type[BaseModel], raw: Any, loc: tuple[Any, ...]) -> list[s
     return [f.alias or name for name, f in fields.items()]
 
 
+def _is_union_member(part: object) -> bool:
+    """pydantic names the member of a union (`Text | list[Text]`) in an error's location,
+    as 'list[function-before[_text(), str]]'; a person never wrote that."""
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+_WANT = re.compile(r"^(?P<field>.+?) must be (?P<want>.+?), got (?P<given>'.*')$", re.DOTALL)
+
+
+def _either(messages: Any) -> str:
+    """One message for a value no member of a union accepts: 'body must be text or a list'."""
+    messages = list(messages)
+    matches = [_WANT.match(m) for m in messages]
+    if all(matches):
+        wants = list(dict.fromkeys(m["want"] for m in matches if m))
+        first = matches[0]
+        assert first is not None
+        return f"{first['field']} must be {' or '.join(wants)}, got {first['given']}"
+    return messages[0]
+
+
 def _by_alias(model: Any, alias: str) -> Any:
     for field in getattr(model, "model_fields", {}).values():
         if field.alias == alias:
@@ -268,9 +351,10 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, limit: int = 40) -> str:
+    """The value as written, cut to `limit` characters (readable() escapes the invisible)."""
     text = getattr(value, "written_text", None) or str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def explain(detail: Any, allowed: list[str]) -> str:
@@ -282,7 +366,7 @@ def explain(detail: Any, allowed: list[str]) -> str:
     ctx = detail.get("ctx", {})
     if kind == "extra_forbidden":
         hint = _did_you_mean(field, allowed)
-        return f"unknown key '{field}'{hint}"
+        return f"unknown key '{_shown(field, 60)}'{hint}"
     if kind == "missing":
         return f"missing required key '{field}'"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -78,7 +79,22 @@ def _text(value: object) -> object:
 
 
 Text = Annotated[str, BeforeValidator(_text)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+
+# Numbers on a slide stay within 10^15 (千万亿): beyond 2^53 a float cannot even hold every
+# whole number, and axis spans of numbers near the float limit overflow to infinity.
+MAX_NUMBER = 1e15
+
+
+def _in_range(value: float) -> float:
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(
+            f"{value:g} is too large to show; numbers may be at most 10^15 (千万亿): write large "
+            "figures with a unit, like value: 7 with unit: 亿人次"
+        )
+    return value
+
+
+Number = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_in_range)]
 
 _HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 # The colour names a playlist may use besides #hex; kept short on purpose so a typo
@@ -179,6 +195,27 @@ class When(Strict):
     def _check_hours(cls, value: str | None) -> str | None:
         if value is not None:
             parse_hours(value)
+        return value
+
+    @field_validator("from_", "until", mode="before")
+    @classmethod
+    def _not_a_number(cls, value: Any) -> Any:
+        # pydantic would read 2024 as seconds since 1970: a year alone is a mistake.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            written = getattr(value, "written_text", None) or value
+            raise ValueError(f"write a date and time like 2024-01-10T08:00, not the number {written}")
+        return value
+
+    @field_validator("from_", "until")
+    @classmethod
+    def _local_time(cls, value: datetime | None) -> datetime | None:
+        """Times are the display PC's local time (see schedule.py); one written with a zone
+        (2024-01-10T08:00+08:00) is turned into local time here, so all compare."""
+        if value is not None and value.tzinfo is not None:
+            try:
+                value = value.astimezone().replace(tzinfo=None)
+            except (OverflowError, OSError, ValueError):
+                raise ValueError(f"{value.isoformat()} is out of the range of dates") from None
         return value
 
     @model_validator(mode="after")

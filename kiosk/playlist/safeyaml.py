@@ -9,6 +9,11 @@ each value's Mark, keyed by its path (('slides', 3, 'value')), for error message
 from __future__ import annotations
 
 import codecs
+import gc
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,18 +25,34 @@ from kiosk.playlist.errors import Mark, PlaylistError, Problem, file_mark
 
 try:
     from yaml import CSafeLoader as _Loader
+
+    _BYTE_POSITIONS = True  # libyaml reports a bad character's place in UTF-8 bytes
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _BYTE_POSITIONS = False
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 500_000  # values after alias expansion: far beyond a real playlist
 MAX_DEPTH = 40
+TOO_MANY_VALUES = (
+    f"the file holds more than {MAX_NODES:,} values once YAML aliases (*name) are expanded; "
+    "a playlist is far smaller (is this an alias bomb?)"
+)
+MAX_INT_BITS = 1024  # about 1.8e308, the largest float: no playlist number is bigger
 
 Path_ = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_KIND_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "empty",
+    "str": "text",
+}
 
 
 class WrittenFloat(float):
@@ -123,16 +144,57 @@ def decode(raw: bytes, name: str) -> str:
 
 def parse(text: str, name: str) -> Document:
     """Compose YAML text and convert it to plain data, refusing anything unsafe."""
+    with gc_paused():
+        try:
+            return _parse(text, name)
+        except PlaylistError as error:
+            problems = error.problems
+    # Raised afresh, out here: the first error's traceback holds the frames of the walk and,
+    # through them, the whole node graph (millions of objects for a file near the limit);
+    # kept in any reference cycle, it would cost the collector seconds later on.
+    raise PlaylistError(problems)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Composing makes a node object per value and nothing to collect; with the cyclic
+    collector running, a file near the size limit took five times as long (8 s, not 1.5)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, name: str) -> Document:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(name, mark.line + 1, mark.column + 1) if mark else file_mark(name)
+        if "maximum nesting depth" in str(exc.problem):  # libyaml stops at 1000 levels
+            raise _one(where, f"values are nested more than {MAX_DEPTH} deep") from None
         raise _one(where, f"this is not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character pasted from a chat message).
+        position = exc.position
+        if _BYTE_POSITIONS:
+            position = len(text.encode("utf-8", "replace")[:position].decode("utf-8", "ignore"))
+        where = _text_mark(text, name, position)
+        raise _one(
+            where, f"this is not valid YAML: the character {_char_name(exc.character)} is not allowed here"
+        ) from None
     except yaml.YAMLError as exc:
         raise _one(file_mark(name), f"this is not valid YAML: {exc}") from None
+    except UnicodeEncodeError as exc:  # lone surrogates, only possible in text built in memory
+        raise _one(_text_mark(text, name, exc.start), "the text holds an invalid character") from None
+    except RecursionError:  # pragma: no cover - libyaml stops at 1000 levels before Python would
+        raise _one(file_mark(name), f"values are nested more than {MAX_DEPTH} deep") from None
     if root is None:
         raise _one(file_mark(name), "the file is empty")
+    _measure(root, name)
     walker = _Walker(name)
     data = walker.convert(root, (), 0)
     if walker.problems:
@@ -144,8 +206,82 @@ def load_file(path: Path) -> Document:
     return parse(read_text(path), str(path))
 
 
+def _measure(root: nodes.Node, name: str) -> None:
+    """Refuse alias bombs, self-containing values and deep nesting before building anything.
+
+    The composer shares an anchored node between its aliases, so the nodes form a graph;
+    each node's expanded size and height are computed once (memoized by identity), so a
+    billion laughs costs as much as the few lines it is written in, not 500,000 values.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # node -> (values once expanded, height)
+    active: set[int] = set()
+
+    def measure(node: nodes.Node, depth: int) -> tuple[int, int]:
+        key = id(node)
+        if key in active:
+            raise _one(
+                _mark(name, node),
+                f"values are nested more than {MAX_DEPTH} deep: this one contains itself "
+                "through an alias (*name)",
+            )
+        if key not in measured:
+            if depth > MAX_DEPTH:
+                raise _one(_mark(name, node), f"values are nested more than {MAX_DEPTH} deep")
+            active.add(key)
+            size, height = 1, 0
+            children: list[nodes.Node] = []
+            if isinstance(node, nodes.SequenceNode):
+                children = node.value
+            elif isinstance(node, nodes.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            for child in children:
+                child_size, child_height = measure(child, depth + 1)
+                size, height = size + child_size, max(height, child_height + 1)
+                if size > MAX_NODES:
+                    raise _one(_mark(name, node), TOO_MANY_VALUES)
+            active.discard(key)
+            measured[key] = (size, height)
+        size, height = measured[key]
+        if depth + height > MAX_DEPTH:
+            raise _one(_mark(name, node), f"values are nested more than {MAX_DEPTH} deep")
+        return size, height
+
+    measure(root, 0)
+
+
 def _one(mark: Mark, message: str) -> PlaylistError:
-    return PlaylistError([Problem(mark, message)])
+    return PlaylistError([Problem(mark, readable(message))])
+
+
+_QUOTED = re.compile(r"'([^'\n]{78})[^'\n]{4,}'")
+_INVISIBLE = frozenset(["Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"])
+
+
+def readable(message: str) -> str:
+    """A problem's message as one line a person can read: what a playlist wrote and a
+    message quotes ('...') is cut to 80 characters, and control, format and line-break
+    characters are shown as escapes (a newline would break the FILE:LINE:COL format, a
+    right-to-left override would scramble the terminal)."""
+    message = _QUOTED.sub(lambda m: f"'{m.group(1)}...'", message)
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) in _INVISIBLE and c != "\u200d" else c for c in message
+    )
+
+
+def _text_mark(text: str, name: str, position: int) -> Mark:
+    """The line and column (from 1) of a character index in text."""
+    position = max(0, min(position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return Mark(name, line, column)
+
+
+def _char_name(character: object) -> str:
+    if isinstance(character, int):
+        character = chr(character)
+    if isinstance(character, str) and len(character) == 1:
+        return f"U+{ord(character):04X}"
+    return repr(character)
 
 
 def _mark(name: str, node: nodes.Node) -> Mark:
@@ -161,18 +297,18 @@ class _Walker:
         self.key_marks: dict[Path_, Mark] = {}
 
     def fail(self, node: nodes.Node, message: str) -> None:
-        self.problems.append(Problem(_mark(self.name, node), message))
+        self.problems.append(Problem(_mark(self.name, node), readable(message)))
 
-    def convert(self, node: nodes.Node, path: Path_, depth: int) -> Any:
+    def enter(self, node: nodes.Node, depth: int) -> None:
+        """Count one more value and check the depth: aliases and merges cannot run away."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise _one(
-                _mark(self.name, node),
-                f"the file expands to more than {MAX_NODES:,} values through YAML aliases "
-                "(*name); this looks like an alias bomb, not a playlist",
-            )
+            raise _one(_mark(self.name, node), TOO_MANY_VALUES)
         if depth > MAX_DEPTH:
             raise _one(_mark(self.name, node), f"values are nested more than {MAX_DEPTH} deep")
+
+    def convert(self, node: nodes.Node, path: Path_, depth: int) -> Any:
+        self.enter(node, depth)
         self.value_marks[path] = _mark(self.name, node)
         if isinstance(node, nodes.ScalarNode):
             return self.scalar(node)
@@ -199,10 +335,25 @@ class _Walker:
             return self.refuse_tag(node)
         if tag == f"{_YAML}timestamp":
             return node.value  # pydantic reads dates; keeps '2024-01-10T08:00' as written
-        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-        if tag == f"{_YAML}float":
+        kind = tag[len(_YAML) :]
+        try:
+            value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        except (ValueError, KeyError, IndexError, TypeError, ArithmeticError):
+            # '!!float y', '!!bool maybe', '!!int ""', or an int of more than 4300 digits
+            # (Python's own limit on turning text into an int).
+            if kind == "int" and node.value.strip("+-").isdigit():
+                return self.too_large(node)
+            self.fail(node, f"'{node.value}' is not {_KIND_WORDS[kind]}")
+            return None
+        if kind == "int" and abs(value).bit_length() > MAX_INT_BITS:
+            return self.too_large(node)
+        if kind == "float":
             return WrittenFloat(value, node.value)
         return value
+
+    def too_large(self, node: nodes.ScalarNode) -> None:
+        """An int beyond any float, that Python may refuse to turn back into text."""
+        self.fail(node, f"the number '{node.value[:20]}...' is too large")
 
     def mapping(self, node: nodes.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -230,8 +381,9 @@ class _Walker:
         sources = node.value if isinstance(node, nodes.SequenceNode) else [node]
         merged: dict[str, Any] = {}
         for source in reversed(sources):
+            self.enter(source, depth + 1)  # merges are counted like values: no merge bombs
             if not isinstance(source, nodes.MappingNode):
                 self.fail(source, "'<<' merges only mappings")
                 continue
-            merged.update(self.mapping(source, path, depth + 1))
+            merged.update(self.mapping(source, path, depth + 1))  # _measure refused cycles
         return merged
