@@ -22,15 +22,8 @@ from kiosk.numbers import ease_out_cubic, format_number, nice_ceiling, widest_te
 from kiosk.playlist.model import Bar, BarSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import (
-    ChartFrame,
-    ChartView,
-    clamp01,
-    fit_many,
-    paint_frame,
-    text_units,
-    written_decimals,
-)
+from kiosk.slides.chart import ChartView, written_decimals
+from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height, text_units
 from kiosk.theme import Metrics, Theme, color
 
 Orientation = Literal["vertical", "horizontal"]
@@ -73,6 +66,8 @@ def axis_range(values: list[float]) -> tuple[float, float]:
     step = nice_ceiling((high - low) / 10)
     top = math.ceil(high / step - 1e-9) * step if high > 0 else 0.0
     bottom = math.floor(low / step + 1e-9) * step if low < 0 else 0.0
+    if not top - bottom > 0:
+        return 0.0, 1.0  # values so near zero (5e-324) that the steps underflow
     return bottom, top
 
 
@@ -108,7 +103,7 @@ def solve_scale(extents: Callable[[float], tuple[float, float]], length: float, 
 class BarLayout:
     """Where everything goes at one size, in slide pixels; the value axis is y for vertical bars."""
 
-    frame: ChartFrame
+    frame: TitleBlock
     horizontal: bool
     plot: QRectF  # the space bars may reach (value bands and labels excluded)
     zero: float  # pixel of the zero line along the value axis
@@ -232,12 +227,7 @@ class BarView(ChartView):
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
 
-    def _label_heights(self, font: QFont, width: float) -> float:
-        """The height the tallest label takes at width (at most two lines)."""
-        line = QFontMetricsF(font).height()
-        return max(min(paint.text_size(b.label, font, width)[1], 2 * line) for b in self.bars)
-
-    def _vertical_layout(self, frame: ChartFrame, metrics: Metrics) -> BarLayout:
+    def _vertical_layout(self, frame: TitleBlock, metrics: Metrics) -> BarLayout:
         """Columns; each category label sits by the zero line on the side away from its bar."""
         vmin, body, count = metrics.vmin, frame.body, len(self.bars)
         group = min(body.width(), count * vmin * 34)
@@ -246,7 +236,7 @@ class BarView(ChartView):
         thick = min(slot * 0.58, vmin * 16)
         label_width = slot * 0.94
         labels = [b.label for b in self.bars]
-        label_font = fit_many(
+        label_font = fit_common(
             self.theme.font,
             labels,
             QRectF(0, 0, label_width, body.height() * 0.3),
@@ -255,7 +245,7 @@ class BarView(ChartView):
             wrap=True,
             max_lines=2,
         )
-        label_height = self._label_heights(label_font, label_width)
+        label_height = tallest_height(labels, label_font, label_width, 2)
         label_gap = vmin * 1.6
         value_font, value_band = self._value_font(QRectF(0, 0, slot * 0.98, body.height() * 0.2), vmin)
         gap = vmin * 0.8
@@ -306,21 +296,22 @@ class BarView(ChartView):
     def _value_font(self, box: QRectF, vmin: float) -> tuple[QFont, float]:
         """The values' font (one size for all) and the room one value label needs."""
         widest = self._widest_values()
-        font = fit_many(self.theme.number_font, widest, box, min(vmin * 4.2, box.height()), vmin * 1.2)
+        font = fit_common(self.theme.number_font, widest, box, min(vmin * 4.2, box.height()), vmin * 1.2)
         if not self.model.show_values:
             return font, 0.0
         return font, QFontMetricsF(font).height()
 
-    def _horizontal_layout(self, frame: ChartFrame, metrics: Metrics) -> BarLayout:
+    def _horizontal_layout(self, frame: TitleBlock, metrics: Metrics) -> BarLayout:
         """Rows: labels in a column at the left, or (portrait) on their own line above each bar."""
         vmin, body, count = metrics.vmin, frame.body, len(self.bars)
         stacked = metrics.portrait
         labels = [b.label for b in self.bars]
         slot = min(body.height() / count, vmin * (24 if stacked else 13))
         group = slot * count
-        top = body.top() if stacked else body.top() + (body.height() - group) / 2
+        # The rows sit in the middle of the body (a little above it on a tall screen).
+        top = body.top() + (body.height() - group) * (0.42 if stacked else 0.5)
         if stacked:
-            label_font = fit_many(
+            label_font = fit_common(
                 self.theme.font,
                 labels,
                 QRectF(0, 0, body.width(), slot * 0.4),
@@ -335,7 +326,7 @@ class BarView(ChartView):
         else:
             max_label = min(vmin * 3.4, slot * 0.8)
             column_cap = body.width() * 0.3
-            label_font = fit_many(
+            label_font = fit_common(
                 self.theme.font,
                 labels,
                 QRectF(0, 0, column_cap, slot * 0.96),
@@ -417,7 +408,7 @@ class BarView(ChartView):
         )
 
     def paint_content(self, painter: QPainter, layout: BarLayout, t: float) -> None:
-        paint_frame(painter, self.theme, layout.frame)
+        paint_title(painter, self.theme, layout.frame)
         text_color = self.theme.color("text")
         for box, bar in zip(layout.label_boxes, self.bars, strict=True):
             paint.draw_text(painter, box, bar.label, layout.label_font, text_color, layout.label_align)

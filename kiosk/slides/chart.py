@@ -1,4 +1,4 @@
-"""What the chart slides (bar, line, pie) share: the title block, the pyqtgraph scene, helpers.
+"""What the chart slides (bar, line, pie) share: the pyqtgraph scene and a few helpers.
 
 pyqtgraph is imported here and only here (and in the chart modules that import this one),
 so it loads when the first chart slide is built, never for a show that opens on a title.
@@ -15,81 +15,24 @@ workarounds, and measured faster (0.5 ms vs 0.9 ms a frame for a bar chart at 19
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from kiosk.numbers import decimals_of
 from kiosk.playlist.model import SlideBase
-from kiosk.slides import paint
 from kiosk.slides.base import SlideContext, SlideView
+from kiosk.slides.layout import TitleBlock, title_block
+from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Metrics, Theme, color
 
 pg.setConfigOptions(antialias=True)
 
 
-# ---------------------------------------------------------------- the title block
-
-
-@dataclass
-class ChartFrame:
-    """The parts every chart slide has: the canvas, the title block and the body below it."""
-
-    canvas: QRectF
-    vmin: float
-    title: str | None
-    title_box: QRectF
-    title_font: QFont | None
-    rule_start: QPointF
-    body: QRectF
-
-
-def chart_frame(theme: Theme, metrics: Metrics, title: str | None) -> ChartFrame:
-    """The standard title position shared by all slide types, and the body under it.
-
-    A title sits at the top of content_rect (height vmin*9, bold, fitted between
-    vmin*3.2 and vmin*5.6) with a short accent rule vmin*1.2 under its box.
-    """
-    vmin = metrics.vmin
-    content = metrics.content_rect()
-    canvas = QRectF(0, 0, metrics.width, metrics.height)
-    title_box = QRectF(content.left(), content.top(), content.width(), vmin * 9)
-    rule_start = QPointF(content.left() + vmin * 0.3, title_box.bottom() + vmin * 1.2)
-    if not title:
-        return ChartFrame(canvas, vmin, None, title_box, None, rule_start, content)
-    font = paint.fit_font(
-        lambda px: theme.font(px, QFont.Weight.Bold),
-        title,
-        title_box,
-        vmin * 5.6,
-        vmin * 3.2,
-        wrap=False,
-    )
-    top = rule_start.y() + vmin * 0.6 + vmin * 5
-    body = QRectF(content.left(), top, content.width(), content.bottom() - top)
-    return ChartFrame(canvas, vmin, title, title_box, font, rule_start, body)
-
-
-def paint_frame(painter: QPainter, theme: Theme, frame: ChartFrame) -> None:
-    """The title and its accent rule; still from the first frame, like every slide's title."""
-    if frame.title is None or frame.title_font is None:
-        return
-    paint.draw_text(painter, frame.title_box, frame.title, frame.title_font, theme.color("text"), wrap=False)
-    paint.accent_rule(painter, theme, frame.rule_start, frame.vmin * 8, frame.vmin * 0.6)
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def text_units(text: str) -> float:
-    """Width of text in hanzi: wide (CJK) characters count 1, narrow ones (Latin, digits) 0.55."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
 def written_decimals(values: Sequence[float], declared: Sequence[int | None] = ()) -> int:
@@ -154,49 +97,11 @@ def palette_color(theme: Theme, index: int, explicit: str | None) -> QColor:
     return color(explicit) if explicit else theme.chart_color(index)
 
 
-def clamp01(value: float) -> float:
-    if math.isnan(value):
-        return 1.0
-    return min(1.0, max(0.0, value))
-
-
-def fit_many(
-    make_font: paint.FontFactory,
-    texts: Sequence[str],
-    box: QRectF,
-    max_px: float,
-    min_px: float,
-    *,
-    wrap: bool = False,
-    max_lines: int | None = None,
-) -> QFont:
-    """One font for a set of texts (category labels, values): the largest that fits them all.
-
-    Labels of one chart share one size, so none looks more important than another.
-    """
-    size = max_px
-    for text in dict.fromkeys(texts):
-        if not text or _fits(make_font(size), text, box, wrap, max_lines):
-            continue  # fits at the size found so far: no search needed
-        font = paint.fit_font(make_font, text, box, size, min_px, wrap=wrap, max_lines=max_lines)
-        size = min(size, font.pixelSize())
-        if size <= min_px:
-            break
-    return make_font(size)
-
-
-def _fits(font: QFont, text: str, box: QRectF, wrap: bool, max_lines: int | None) -> bool:
-    width, height = paint.text_size(text, font, box.width() if wrap else None)
-    if max_lines is not None and height > QFontMetricsF(font).height() * max_lines + 1:
-        return False
-    return width <= box.width() + 0.5 and height <= box.height() + 0.5
-
-
 # ---------------------------------------------------------------- the chart view
 
 
 class ChartView(SlideView):
-    """Base of the chart slides: the title block and a pyqtgraph scene painted with the slide.
+    """Base of the chart slides: the standard title and a pyqtgraph scene painted with the slide.
 
     Subclasses add their pyqtgraph items to `self.scene` (in slide pixel coordinates), update
     them for t in `apply(layout, t)`, and paint their text in `paint_content` after
@@ -210,11 +115,12 @@ class ChartView(SlideView):
         self.scene = QGraphicsScene(self)
         self.scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._applied: tuple[object, float] | None = None
-        self._still: tuple[object, float, QPointF, QImage] | None = None
+        self._still: tuple[object, float, Sprite] | None = None
 
-    def frame_for(self, metrics: Metrics) -> ChartFrame:
+    def frame_for(self, metrics: Metrics) -> TitleBlock:
+        """The standard title block (layout.title_block) with the slide's title."""
         title = getattr(self.model, "title", None)
-        return chart_frame(self.theme, metrics, str(title) if title else None)
+        return title_block(self.theme, metrics, str(title) if title else None)
 
     def apply(self, layout: object, t: float) -> None:
         """Put the scene's items in their state at t (subclasses)."""
@@ -237,27 +143,23 @@ class ChartView(SlideView):
     def paint_still_chart(self, painter: QPainter, layout: object, clip: QRectF | None = None) -> None:
         """Like paint_chart, for items that change only with the layout (a line chart's curves).
 
-        They are rendered once per size into an image, and each frame only draws that image
+        They are rendered once per size into a sprite, and each frame only draws that sprite
         (clipped): eight thick antialiased curves cost ~4 ms a frame to stroke, the image ~0.3 ms.
         """
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         if self._still is None or self._still[0] is not layout or self._still[1] != ratio:
             self.apply(layout, 1.0)
             self._applied = (layout, 1.0)
-            source = self.scene.itemsBoundingRect().adjusted(-4, -4, 4, 4)
-            source = source.intersected(QRectF(0, 0, self.width(), self.height())).toAlignedRect()
-            image = QImage(source.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            image_painter = QPainter(image)
-            image_painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            target = QRectF(0, 0, source.width(), source.height())
-            self.scene.render(image_painter, target, QRectF(source), Qt.AspectRatioMode.IgnoreAspectRatio)
-            image_painter.end()
-            self._still = (layout, ratio, QPointF(source.topLeft()), image)
-        _layout, _ratio, origin, image = self._still
+            area = self.scene.itemsBoundingRect().adjusted(-4, -4, 4, 4)
+            area = QRectF(area.intersected(QRectF(0, 0, self.width(), self.height())).toAlignedRect())
+            sprite = paint_sprite(
+                area,
+                lambda p: self.scene.render(p, area, area, Qt.AspectRatioMode.IgnoreAspectRatio),
+                dpr=ratio,
+            )
+            self._still = (layout, ratio, sprite)
         painter.save()
         if clip is not None:
             painter.setClipRect(clip, Qt.ClipOperation.IntersectClip)
-        painter.drawImage(origin, image)
+        self._still[2].draw(painter)
         painter.restore()

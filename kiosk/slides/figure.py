@@ -1,5 +1,5 @@
-"""What the figure slides (stat, stats, gauge) share: the title block, a headline number
-set on one baseline with its qualifiers, the trend arrow, and the count-up timing.
+"""What the figure slides (stat, stats, gauge) share: a headline number set on one
+baseline with its qualifiers, the trend arrow, and the count-up timing.
 
 A figure is drawn as a group on one baseline: [prefix] [number] [unit+suffix] [arrow].
 The number box is as wide as the widest text the count-up will show (numbers.widest_text),
@@ -7,25 +7,25 @@ and the number is right-aligned in it, so neither the number nor the unit beside
 while the digits change.
 
 A frame must cost little (60 fps on a small PC), so everything is prepared once per size:
-boxes and fonts (`place_group`), the still parts rasterised into layers (`make_layer`:
-title, labels, notes, panels, qualifiers; fitted and elided once), and for big numbers
-the digits pre-rendered (`number_glyphs`: Qt fills glyphs over ~64 px as outlines on
-every draw). A frame blits the layers and sets the number from its glyphs.
+boxes and fonts (`place_group`), the still parts drawn into sprites (sprites.py: title,
+labels, notes, panels, qualifiers; fitted and elided once), and for big numbers the
+digits pre-rendered (`number_glyphs`: Qt fills glyphs over ~64 px as outlines on every
+draw). A frame blits the sprites and sets the number from its glyphs.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 
 from kiosk import numbers
 from kiosk.numbers import FigureText
 from kiosk.slides import paint
-from kiosk.theme import Metrics, Theme
+from kiosk.slides.layout import clamp01
+from kiosk.slides.sprites import Sprite, paint_sprite
+from kiosk.theme import Theme
 
 #: seconds a number counts up when the playlist does not say (`count_up` unset)
 DEFAULT_COUNT_SECONDS = 1.8
@@ -37,18 +37,8 @@ DETAIL_FADE_SECONDS = 0.6
 #: the minus sign the audience sees: U+2212 is as wide as a digit and sits at their middle
 MINUS = "\u2212"
 
-ALIGN_TOP_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-
 
 # ---------------------------------------------------------------- timing
-
-
-def clamp01(value: float) -> float:
-    """value limited to 0..1 (NaN counts as finished, so a figure is never left wrong)."""
-    if value != value:  # NaN
-        return 1.0
-    return min(1.0, max(0.0, value))
 
 
 def count_seconds(count_up: float | None) -> float:
@@ -63,64 +53,6 @@ def count_progress(elapsed: float, seconds: float) -> float:
     if seconds <= 0:
         return 1.0
     return clamp01(elapsed / seconds)
-
-
-def fade(elapsed: float, start: float, seconds: float = DETAIL_FADE_SECONDS) -> float:
-    """Eased opacity of something that fades in from `start` over `seconds`."""
-    if seconds <= 0:
-        return 1.0 if elapsed >= start else 0.0
-    return numbers.ease_out_cubic((elapsed - start) / seconds)
-
-
-# ---------------------------------------------------------------- the title block
-
-
-@dataclass(frozen=True)
-class TitleBlock:
-    """The standard title at the top of content_rect, its accent rule, and the body below."""
-
-    vmin: float
-    title: str | None
-    box: QRectF
-    font: QFont | None
-    rule_start: QPointF
-    body: QRectF
-
-
-def title_block(theme: Theme, metrics: Metrics, title: str | None) -> TitleBlock:
-    """The title position every slide type shares (same numbers as the chart slides).
-
-    The title sits at the top of content_rect (height vmin*9, bold, fitted between vmin*3.2
-    and vmin*5.6) with a short accent rule vmin*1.2 under its box; without a title the
-    whole content_rect is body.
-    """
-    vmin = metrics.vmin
-    content = metrics.content_rect()
-    box = QRectF(content.left(), content.top(), content.width(), vmin * 9)
-    rule_start = QPointF(content.left() + vmin * 0.3, box.bottom() + vmin * 1.2)
-    if not title:
-        return TitleBlock(vmin, None, box, None, rule_start, content)
-    font = paint.fit_font(
-        lambda px: theme.font(px, QFont.Weight.Bold), title, box, vmin * 5.6, vmin * 3.2, wrap=False
-    )
-    top = rule_start.y() + vmin * 0.6 + vmin * 5
-    body = QRectF(content.left(), top, content.width(), content.bottom() - top)
-    return TitleBlock(vmin, title, box, font, rule_start, body)
-
-
-def paint_title(painter: QPainter, theme: Theme, block: TitleBlock) -> None:
-    """The title and its rule: still from the first frame, like every slide's title."""
-    if block.title is None or block.font is None:
-        return
-    paint.draw_text(painter, block.box, block.title, block.font, theme.color("text"), wrap=False)
-    paint.accent_rule(painter, theme, block.rule_start, block.vmin * 8, block.vmin * 0.6)
-
-
-def title_area(block: TitleBlock) -> QRectF:
-    """What the title and its rule cover (for a still layer)."""
-    return block.box.united(
-        QRectF(block.rule_start.x(), block.rule_start.y() - block.vmin, block.vmin * 9, block.vmin * 2)
-    )
 
 
 # ---------------------------------------------------------------- the figure's parts
@@ -361,7 +293,7 @@ def group_colors(theme: Theme, parts: FigureParts) -> GroupColors:
 
 
 def paint_qualifiers(painter: QPainter, group: FigureGroup, colors: GroupColors) -> None:
-    """The still parts of a figure (prefix, unit and suffix): painted once into a layer."""
+    """The still parts of a figure (prefix, unit and suffix): painted once into a sprite."""
     parts = group.parts
     if parts.prefix:
         paint.draw_text(
@@ -394,7 +326,13 @@ def paint_number(
     shown = shown_number(number)
     if glyphs is None or not glyphs.draw(painter, shown, group.number_box.right(), group.baseline):
         paint.draw_text(
-            painter, group.number_box, shown, group.number_font, colors.number, ALIGN_TOP_RIGHT, wrap=False
+            painter,
+            group.number_box,
+            shown,
+            group.number_font,
+            colors.number,
+            paint.ALIGN_TOP_RIGHT,
+            wrap=False,
         )
     if group.arrow is not None and arrow_opacity > 0:
         painter.save()
@@ -413,23 +351,25 @@ _NUMBER_CHARS = "0123456789." + MINUS
 
 @dataclass(frozen=True)
 class NumberGlyphs:
-    """The characters a count-up shows, each rendered once (for sizes Qt does not cache).
+    """The characters a count-up shows, each drawn once into a sprite (for sizes Qt does
+    not cache), its origin relative to the pen on the baseline.
 
-    A frame then sets the number right to left from these pixmaps by their advances:
+    A frame then sets the number right to left from these sprites by their advances:
     a blit per digit instead of filling each big glyph's outline.
     """
 
-    pixmaps: dict[str, tuple[QPixmap, QPointF, float]]  # char -> (pixmap, offset from pen, advance)
+    glyphs: dict[str, tuple[Sprite, float]]  # char -> (sprite, advance)
 
     def draw(self, painter: QPainter, text: str, right: float, baseline: float) -> bool:
         """Set text ending at `right` on `baseline`; False (nothing drawn) if a char is missing."""
-        if any(ch not in self.pixmaps for ch in text):
+        if any(ch not in self.glyphs for ch in text):
             return False
         x = right
         for ch in reversed(text):
-            pixmap, offset, advance = self.pixmaps[ch]
+            sprite, advance = self.glyphs[ch]
             x -= advance
-            painter.drawPixmap(QPointF(round(x + offset.x()), round(baseline + offset.y())), pixmap)
+            offset = sprite.origin
+            painter.drawImage(QPointF(round(x + offset.x()), round(baseline + offset.y())), sprite.image)
         return True
 
 
@@ -439,137 +379,28 @@ def number_glyphs(group: FigureGroup, color: QColor, dpr: float = 1.0) -> Number
     if font.pixelSize() <= GLYPH_CACHE_LIMIT_PX:
         return None
     metrics = QFontMetricsF(font)
-    pixmaps: dict[str, tuple[QPixmap, QPointF, float]] = {}
+    glyphs: dict[str, tuple[Sprite, float]] = {}
     for ch in _NUMBER_CHARS:
         advance = metrics.horizontalAdvance(ch)
-        # Pen at (0, 0) on the baseline; the box is the line's, the layer is cut to the ink.
+        # Pen at (0, 0) on the baseline; the box is the line's, the sprite is cut to the ink.
         box = QRectF(0, -metrics.ascent(), advance + 4, metrics.height())
         ink = metrics.boundingRect(ch).adjusted(-3, -3, 3, 3)
-        layer = make_layer(
+        sprite = paint_sprite(
             ink,
             lambda painter, ch=ch, box=box: paint.draw_text(
                 painter, box, ch, font, color, paint.ALIGN_TOP_LEFT, wrap=False
             ),
-            dpr,
+            dpr=dpr,
         )
-        pixmaps[ch] = (layer.pixmap, layer.origin, advance)
-    return NumberGlyphs(pixmaps)
+        glyphs[ch] = (sprite, advance)
+    return NumberGlyphs(glyphs)
 
 
-# ---------------------------------------------------------------- still layers
-
-
-@dataclass(frozen=True)
-class Layer:
-    """Still content (titles, labels, panels, qualifiers) painted once per size into a pixmap.
-
-    Laying out and eliding text is the costly part of a frame; a layer is fitted, elided
-    and rasterised in compute_layout, and a frame only blits it (with an opacity or a
-    whole-pixel offset for entries).
-    """
-
-    pixmap: QPixmap
-    origin: QPointF
-
-
-def make_layer(rect: QRectF, paint_into: Callable[[QPainter], None], dpr: float = 1.0) -> Layer:
-    """A transparent layer covering rect (plus a small bleed) with paint_into's drawing on it."""
-    area = rect.adjusted(-4, -4, 4, 4).toAlignedRect()
-    pixmap = QPixmap(max(1, math.ceil(area.width() * dpr)), max(1, math.ceil(area.height() * dpr)))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.translate(-area.left(), -area.top())
-        paint_into(painter)
-    finally:
-        painter.end()
-    return Layer(pixmap, QPointF(area.left(), area.top()))
-
-
-def title_layer(theme: Theme, block: TitleBlock, dpr: float = 1.0) -> Layer | None:
-    """The title and its rule as a still layer (None without a title)."""
-    if block.title is None:
-        return None
-    return make_layer(title_area(block), lambda painter: paint_title(painter, theme, block), dpr)
-
-
-def qualifiers_layer(group: FigureGroup, colors: GroupColors, dpr: float = 1.0) -> Layer | None:
-    """A figure's prefix, unit and suffix as a still layer (None when it has none)."""
+def qualifiers_sprite(group: FigureGroup, colors: GroupColors, dpr: float = 1.0) -> Sprite | None:
+    """A figure's prefix, unit and suffix drawn once (None when it has none)."""
     if not group.parts.prefix and not group.parts.tail:
         return None
     area = group.prefix_box if group.parts.prefix else group.tail_box
     if group.parts.prefix and group.parts.tail:
         area = area.united(group.tail_box)
-    return make_layer(area, lambda painter: paint_qualifiers(painter, group, colors), dpr)
-
-
-def draw_layer(painter: QPainter, layer: Layer | None, opacity: float = 1.0) -> None:
-    """Blit a layer where it was made (the painter's transform and opacity apply)."""
-    if layer is None or opacity <= 0:
-        return
-    if opacity >= 1.0:
-        painter.drawPixmap(layer.origin, layer.pixmap)
-        return
-    painter.save()
-    painter.setOpacity(painter.opacity() * opacity)
-    painter.drawPixmap(layer.origin, layer.pixmap)
-    painter.restore()
-
-
-# ---------------------------------------------------------------- text blocks
-
-
-def block_height(font: QFont, lines: int) -> float:
-    """Height of `lines` wrapped lines at font, with the pixel Qt adds to a wrapped block."""
-    if lines <= 0:
-        return 0.0
-    return QFontMetricsF(font).height() * lines + 2.0
-
-
-def fits_lines(text: str, font: QFont, width: float, max_lines: int) -> bool:
-    """Whether text wrapped at width takes no more than max_lines lines at font."""
-    return paint.text_size(text, font, width)[1] <= block_height(font, max_lines) + 0.5
-
-
-def fit_common(
-    make_font: Callable[[float], QFont],
-    texts: Iterable[str],
-    width: float,
-    max_px: float,
-    min_px: float,
-    *,
-    max_lines: int = 2,
-) -> QFont:
-    """One font for several texts (the labels of a grid): the largest that fits them all,
-    so no card's label looks more important than another's.
-
-    A text too long to fit even at min_px is left out of the choice (it is elided at the
-    common size): one runaway label must not shrink every other card's label.
-    """
-    size = max_px
-    smallest = make_font(min_px)
-    box = QRectF(0, 0, width, block_height(make_font(max_px), max_lines))
-    for text in dict.fromkeys(t for t in texts if t):
-        if not fits_lines(text, smallest, width, max_lines):
-            continue
-        font = paint.fit_font(make_font, text, box, size, min_px, wrap=True, max_lines=max_lines)
-        size = min(size, font.pixelSize())
-        if size <= min_px:
-            break
-    return make_font(size)
-
-
-def lines_needed(texts: Sequence[str], font: QFont, width: float, max_lines: int) -> int:
-    """The most lines any of texts takes at `font` wrapped at width (0 for none, at most max_lines)."""
-    most = 0
-    for text in texts:
-        if not text:
-            continue
-        lines = 1
-        while lines < max_lines and not fits_lines(text, font, width, lines):
-            lines += 1
-        most = max(most, lines)
-    return most
+    return paint_sprite(area, lambda painter: paint_qualifiers(painter, group, colors), dpr=dpr)

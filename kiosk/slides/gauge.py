@@ -36,34 +36,34 @@ from kiosk.numbers import FigureText
 from kiosk.playlist.model import GaugeSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
+from kiosk.slides.breaks import tidy_breaks
 from kiosk.slides.figure import (
-    ALIGN_TOP_CENTER,
     DEFAULT_COUNT_SECONDS,
     DETAIL_FADE_SECONDS,
     FigureGroup,
     FigureParts,
     GroupColors,
-    Layer,
     NumberGlyphs,
-    TitleBlock,
-    block_height,
     cap_height,
     count_progress,
-    draw_layer,
-    fade,
     figure_parts,
-    fit_common,
     fit_number_px,
-    fits_lines,
-    lines_needed,
-    make_layer,
     number_glyphs,
     paint_number,
     place_group,
-    qualifiers_layer,
-    title_block,
-    title_layer,
+    qualifiers_sprite,
 )
+from kiosk.slides.layout import (
+    TitleBlock,
+    block_height,
+    fade,
+    fit_lines,
+    fits_lines,
+    title_block,
+    title_sprite,
+    wrapped_height,
+)
+from kiosk.slides.sprites import Sprite, draw_all, paint_sprite, text_sprite
 from kiosk.theme import Metrics
 
 #: where the ring starts (degrees, counter-clockwise from 3 o'clock: lower left) ...
@@ -93,9 +93,9 @@ class GaugeLayout:
     zero_box: QRectF
     max_box: QRectF
     note_box: QRectF | None
-    still: tuple[Layer | None, ...]  # title, track, scale, qualifiers: painted once per size
+    still: tuple[Sprite | None, ...]  # title, track, scale, qualifiers: painted once per size
     fill: QBrush  # the full ring in its gradient, as a texture the swept arc is filled with
-    note: Layer | None
+    note: Sprite | None
     glyphs: NumberGlyphs | None
     colors: GroupColors
 
@@ -146,7 +146,7 @@ class GaugeView(SlideView):
         return self.figure_text(t).full()
 
     def detail_opacity(self, t: float) -> float:
-        return fade(t * self.entry_duration(), self.detail_start())
+        return fade(t * self.entry_duration(), self.detail_start(), DETAIL_FADE_SECONDS)
 
     # ------------------------------------------------------------ layout
 
@@ -189,26 +189,24 @@ class GaugeView(SlideView):
         def paint_ring(painter: QPainter) -> None:
             self._paint_track(painter, arc_rect, thickness)
             for box, text in ((zero_box, "0"), (max_box, max_text)):
-                paint.draw_text(painter, box, text, scale_font, muted, ALIGN_TOP_CENTER, wrap=False)
+                paint.draw_text(painter, box, text, scale_font, muted, paint.ALIGN_TOP_CENTER, wrap=False)
 
         def paint_full(painter: QPainter) -> None:
             self._paint_full(painter, center, arc_rect, thickness)
 
         still = (
-            title_layer(self.theme, block, dpr),
-            make_layer(ring_area, paint_ring, dpr),
-            qualifiers_layer(group, colors, dpr),
+            title_sprite(self.theme, block, dpr),
+            paint_sprite(ring_area, paint_ring, dpr=dpr),
+            qualifiers_sprite(group, colors, dpr),
         )
-        note_layer = None
+        note_sprite = None
         if note_box is not None and note_font is not None:
-            note, box = self.model.note or "", note_box
-            align = ALIGN_TOP_CENTER if metrics.portrait else paint.ALIGN_LEFT
-            note_layer = make_layer(
-                box, lambda painter: paint.draw_text(painter, box, note, note_font, muted, align), dpr
-            )
+            align = paint.ALIGN_TOP_CENTER if metrics.portrait else paint.ALIGN_LEFT
+            note = tidy_breaks(self.model.note or "", note_font, note_box.width(), 4)  # no lonely word
+            note_sprite = text_sprite(note_box, note, note_font, muted, align, dpr=dpr)
         return GaugeLayout(
             block, center, radius, thickness, arc_rect, group, zero_box, max_box, note_box,
-            still, ring_texture(make_layer(ring_area, paint_full, dpr), dpr), note_layer,
+            still, ring_texture(paint_sprite(ring_area, paint_full, dpr=dpr), dpr), note_sprite,
             number_glyphs(group, colors.number, dpr), colors,
         )  # fmt: skip
 
@@ -219,7 +217,7 @@ class GaugeView(SlideView):
             return None, 0.0, 0.0
         width = body.width() * (0.9 if metrics.portrait else 0.46)
         font = self._note_font(note, width, metrics.vmin)
-        return font, width, block_height(font, max(1, lines_needed([note], font, width, 4)))
+        return font, width, wrapped_height(note, font, width, 4)
 
     def _place_ring(
         self, body: QRectF, metrics: Metrics, label_h: float, note_w: float, note_h: float
@@ -236,13 +234,8 @@ class GaugeView(SlideView):
             stack = above + below + (gap + note_h if has_note else 0.0)
             top = body.top() + max(0.0, body.height() - stack) * 0.4
             center = QPointF(body.center().x(), top + above)
-            if not has_note:
-                return center, radius, None
-            return (
-                center,
-                radius,
-                QRectF(body.center().x() - note_w / 2, top + above + below + gap, note_w, note_h),
-            )
+            note = QRectF(body.center().x() - note_w / 2, top + above + below + gap, note_w, note_h)
+            return center, radius, note if has_note else None
         room_w = body.width() - (note_w + gap if has_note else 0.0)
         radius = max(vmin * 5, min((body.height() - label_h) / per_radius_h, room_w / (2 + THICKNESS)))
         thickness = radius * THICKNESS
@@ -251,27 +244,21 @@ class GaugeView(SlideView):
         width = 2 * radius + thickness + (gap + note_w if has_note else 0.0)
         left = body.left() + max(0.0, body.width() - width) / 2
         center = QPointF(left + radius + thickness / 2, top + above)
-        if not has_note:
-            return center, radius, None
-        return (
-            center,
-            radius,
-            QRectF(center.x() + radius + thickness / 2 + gap, center.y() - note_h / 2, note_w, note_h),
-        )
+        note = QRectF(center.x() + radius + thickness / 2 + gap, center.y() - note_h / 2, note_w, note_h)
+        return center, radius, note if has_note else None
 
     def _note_font(self, note: str, width: float, vmin: float) -> QFont:
         """One line if it reads well at a good size; else the largest that fits 4 lines
         (a short note wrapped for size alone leaves one lonely character on its last line)."""
-        one_line = fit_common(self.theme.font, [note], width, vmin * 4.6, vmin * 2.8, max_lines=1)
+        one_line = fit_lines(self.theme.font, [note], width, vmin * 4.6, vmin * 2.8, max_lines=1)
         if one_line.pixelSize() >= vmin * 3.4 and fits_lines(note, one_line, width, 1):
             return one_line
-        return fit_common(self.theme.font, [note], width, vmin * 4.6, vmin * 2.8, max_lines=4)
+        return fit_lines(self.theme.font, [note], width, vmin * 4.6, vmin * 2.8, max_lines=4)
 
     # ------------------------------------------------------------ paint
 
     def paint_content(self, painter: QPainter, layout: GaugeLayout, t: float) -> None:
-        for layer in layout.still:
-            draw_layer(painter, layer)
+        draw_all(painter, layout.still)
         sweep = self.sweep_angle(t)
         if sweep > 0.05:
             # The swept part of the full ring: its outline (round caps) filled with the ring.
@@ -281,7 +268,8 @@ class GaugeView(SlideView):
             painter.drawPath(arc_outline(layout.arc_rect, sweep, layout.thickness))
             painter.restore()
         paint_number(painter, layout.group, self.figure_text(t).number, layout.colors, glyphs=layout.glyphs)
-        draw_layer(painter, layout.note, self.detail_opacity(t))
+        if layout.note is not None:
+            layout.note.draw(painter, opacity=self.detail_opacity(t))
 
     def _paint_track(self, painter: QPainter, arc_rect: QRectF, thickness: float) -> None:
         """The faint empty ring the fill runs along."""
@@ -311,15 +299,15 @@ class GaugeView(SlideView):
         painter.drawArc(arc_rect, round(START_DEGREES * 16), round(-SWEEP_DEGREES * 16))
 
 
-def ring_texture(layer: Layer, dpr: float) -> QBrush:
-    """A brush that paints `layer` where it was made (filling a path shows that part of it).
+def ring_texture(sprite: Sprite, dpr: float) -> QBrush:
+    """A brush that paints `sprite` where it was made (filling a path shows that part of it).
 
-    Qt maps a texture brush's transform in the texture's device pixels, so the layer's
+    Qt maps a texture brush's transform in the texture's device pixels, so the sprite's
     logical origin is scaled by the pixel ratio. A filled path is antialiased; a clip by
     the same path would leave stair-steps on the round caps.
     """
-    brush = QBrush(layer.pixmap)
-    brush.setTransform(QTransform.fromTranslate(layer.origin.x() * dpr, layer.origin.y() * dpr))
+    brush = QBrush(sprite.image)
+    brush.setTransform(QTransform.fromTranslate(sprite.origin.x() * dpr, sprite.origin.y() * dpr))
     return brush
 
 

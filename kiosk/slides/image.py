@@ -21,15 +21,15 @@ import logging
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from kiosk import numbers
 from kiosk.playlist.model import ImageSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
-from kiosk.slides.figure import fits_lines
-from kiosk.slides.text import TextSprite, text_sprite
+from kiosk.slides.layout import wrapped_height
+from kiosk.slides.sprites import Sprite, draw_all, paint_sprite, text_sprite
 from kiosk.theme import Metrics
 
 log = logging.getLogger(__name__)
@@ -40,19 +40,17 @@ START_SCALE = 1.03
 MAX_UPSCALE = 2.0
 #: what the placeholder says
 BROKEN_TEXT = "图片无法显示"
-ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
 
 @dataclass(frozen=True)
 class Placeholder:
-    """The panel shown instead of a picture that cannot be read, drawn once into `image`."""
+    """The panel shown instead of a picture that cannot be read, drawn once into `sprite`."""
 
     panel: QRectF
     icon: QRectF
     message_box: QRectF
     name_box: QRectF
-    image: QImage
-    origin: QPointF
+    sprite: Sprite
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,8 @@ class ImageLayout:
     shadow: QImage | None
     shadow_rect: QRectF
     band: QRectF | None  # cover: the translucent band under the caption and chrome
-    caption: TextSprite | None
-    chrome: list[tuple[QPointF, QImage]]  # cover: the chrome's strips, drawn again on top
+    caption: Sprite | None
+    chrome: list[Sprite]  # cover: the chrome's strips, drawn again on top
     placeholder: Placeholder | None
 
 
@@ -81,6 +79,19 @@ def opaque_or_premultiplied(image: QImage) -> QImage:
     if image.hasAlphaChannel():
         return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
     return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+def scaled_to(image: QImage, size: QSizeF, ratio: float) -> QImage:
+    """image scaled smoothly to exactly `size` (logical pixels) at the pixel ratio, in the
+    format that blits fastest: prepared once, so a frame copies it unscaled."""
+    result = opaque_or_premultiplied(
+        image.scaled(
+            round(size.width() * ratio), round(size.height() * ratio),
+            Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation,
+        )
+    )  # fmt: skip
+    result.setDevicePixelRatio(ratio)
+    return result
 
 
 def soft_shadow(size: QSize, blur: float, color: QColor) -> QImage:
@@ -145,8 +156,7 @@ class ImageView(SlideView):
         )  # fmt: skip
 
     def _caption_height(self, font: QFont, width: float) -> float:
-        lines = 1 if fits_lines(self.model.caption or "", font, width, 1) else 2
-        return QFontMetricsF(font).height() * lines + 2.0
+        return wrapped_height(self.model.caption or "", font, width, 2)
 
     def compute_layout(self, metrics: Metrics) -> ImageLayout:
         if self.model.fit == "cover":
@@ -193,13 +203,7 @@ class ImageView(SlideView):
         target.translate(0, content.top() + (content.height() - group_h) / 2 - target.top())
         if image is not None:
             target = QRectF(target.toRect())
-            image = opaque_or_premultiplied(
-                image.scaled(
-                    round(target.width() * ratio), round(target.height() * ratio),
-                    Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation,
-                )
-            )  # fmt: skip
-            image.setDevicePixelRatio(ratio)
+            image = scaled_to(image, target.size(), ratio)
             blur = round(vmin * 2.2)
             shadow = soft_shadow(
                 target.size().toSize(), blur, QColor(0, 0, 0, 150 if self.theme.spec.dark else 70)
@@ -212,10 +216,10 @@ class ImageView(SlideView):
         caption = None
         if caption_font is not None and self.model.caption:
             caption_box = QRectF(content.left(), target.bottom() + gap, content.width(), caption_h)
+            muted = self.theme.color("muted")
             caption = text_sprite(
-                caption_box, self.model.caption, caption_font, self.theme.color("muted"), ALIGN_TOP_CENTER,
-                device_pixel_ratio=ratio,
-            )  # fmt: skip
+                caption_box, self.model.caption, caption_font, muted, paint.ALIGN_TOP_CENTER, dpr=ratio
+            )
         return ImageLayout(vmin, image, target, shadow, shadow_rect, None, caption, [], placeholder)
 
     def _cover_layout(self, metrics: Metrics) -> ImageLayout | None:
@@ -238,7 +242,7 @@ class ImageView(SlideView):
             box = QRectF(content.left(), content.bottom() - height, content.width(), height)
             caption = text_sprite(
                 box, self.model.caption, font, self.theme.color("text"), paint.ALIGN_TOP_LEFT,
-                device_pixel_ratio=ratio,
+                dpr=ratio,
             )  # fmt: skip
             top = box.top() - vmin * 2.5
         elif self.model.source or self.theme.spec.footer:
@@ -253,33 +257,23 @@ class ImageView(SlideView):
         scale = max(full.width() * ratio / image.width(), full.height() * ratio / image.height())
         w, h = round(full.width() * ratio / scale), round(full.height() * ratio / scale)
         middle = image.copy((image.width() - w) // 2, (image.height() - h) // 2, w, h)
-        result = opaque_or_premultiplied(
-            middle.scaled(
-                round(full.width() * ratio), round(full.height() * ratio),
-                Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation,
-            )
-        )  # fmt: skip
-        result.setDevicePixelRatio(ratio)
-        return result
+        return scaled_to(middle, full.size(), ratio)
 
-    def _chrome_strips(self, metrics: Metrics) -> list[tuple[QPointF, QImage]]:
-        """The chrome (source, footer, logo) drawn once on a transparent layer and cut into
-        the two strips where it lives, to blit above a covering picture."""
-        layer = QImage(round(metrics.width), round(metrics.height), QImage.Format.Format_ARGB32_Premultiplied)
-        layer.fill(0)
-        painter = QPainter(layer)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        paint.slide_chrome(painter, metrics, self.model, self.theme)
-        painter.end()
+    def _chrome_strips(self, metrics: Metrics) -> list[Sprite]:
+        """The chrome (source, footer, logo) drawn once into sprites of the two strips where
+        it lives (top and bottom), to blit above a covering picture."""
         safe = metrics.safe_rect()
         vmin = metrics.vmin
-        strips = []
-        for top, bottom in ((0.0, safe.top() + vmin * 12), (safe.bottom() - vmin * 8, metrics.height)):
-            y, height = math.floor(top), math.ceil(bottom) - math.floor(top)
-            strip = layer.copy(0, y, layer.width(), height)
-            strips.append((QPointF(0, y), strip))
-        return strips
+        ratio = self.devicePixelRatioF()
+
+        def paint_chrome(painter: QPainter) -> None:
+            paint.slide_chrome(painter, metrics, self.model, self.theme)
+
+        strips = (
+            QRectF(0, 0, metrics.width, safe.top() + vmin * 12),
+            QRectF(0, safe.bottom() - vmin * 8, metrics.width, metrics.height - safe.bottom() + vmin * 8),
+        )
+        return [paint_sprite(strip, paint_chrome, dpr=ratio) for strip in strips]
 
     def _placeholder(self, panel: QRectF, vmin: float, ratio: float) -> Placeholder:
         """The panel that stands in for a picture that cannot be read: a plain panel, an
@@ -300,38 +294,29 @@ class ImageView(SlideView):
                           QFontMetricsF(name_font).height() + 2)  # fmt: skip
 
         pen_width = max(1.5, vmin * 0.35)
-        margin = pen_width * 2
-        origin = QPointF(math.floor(panel.left() - margin), math.floor(panel.top() - margin))
-        image = QImage(
-            math.ceil((panel.width() + 2 * margin + 1) * ratio),
-            math.ceil((panel.height() + 2 * margin + 1) * ratio),
-            QImage.Format.Format_ARGB32_Premultiplied,
-        )
-        image.setDevicePixelRatio(ratio)
-        image.fill(0)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.translate(-origin)
-        radius = panel.height() * 0.05
-        painter.setPen(QPen(paint.with_alpha(muted, 0.35), max(1.0, pen_width * 0.5)))
-        painter.setBrush(self.theme.color("panel"))
-        painter.drawRoundedRect(panel, radius, radius)
-        pen = QPen(paint.with_alpha(muted, 0.8), pen_width)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(picture_icon(icon))
-        paint.draw_text(
-            painter, message_box, BROKEN_TEXT, message_font, muted, paint.ALIGN_CENTER, wrap=False
-        )
-        paint.draw_text(
-            painter, name_box, self.model.src, name_font, paint.with_alpha(muted, 0.8), paint.ALIGN_CENTER,
-            wrap=False,
-        )  # fmt: skip
-        painter.end()
-        return Placeholder(QRectF(panel), icon, message_box, name_box, image, origin)
+
+        def paint_placeholder(painter: QPainter) -> None:
+            radius = panel.height() * 0.05
+            painter.setPen(QPen(paint.with_alpha(muted, 0.35), max(1.0, pen_width * 0.5)))
+            painter.setBrush(self.theme.color("panel"))
+            painter.drawRoundedRect(panel, radius, radius)
+            pen = QPen(paint.with_alpha(muted, 0.8), pen_width)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(picture_icon(icon))
+            paint.draw_text(
+                painter, message_box, BROKEN_TEXT, message_font, muted, paint.ALIGN_CENTER, wrap=False
+            )
+            paint.draw_text(
+                painter, name_box, self.model.src, name_font, paint.with_alpha(muted, 0.8),
+                paint.ALIGN_CENTER, wrap=False,
+            )  # fmt: skip
+
+        area = panel.adjusted(-pen_width, -pen_width, pen_width, pen_width)
+        sprite = paint_sprite(area, paint_placeholder, dpr=ratio)
+        return Placeholder(QRectF(panel), icon, message_box, name_box, sprite)
 
     def _placeholder_panel(self, box: QRectF, portrait: bool) -> QRectF:
         """The placeholder panel's rect, centred in box: a calm 16:10 card."""
@@ -362,14 +347,13 @@ class ImageView(SlideView):
         if layout.image is not None:
             painter.drawImage(layout.target.topLeft(), layout.image)
         elif layout.placeholder is not None:
-            painter.drawImage(layout.placeholder.origin, layout.placeholder.image)
+            layout.placeholder.sprite.draw(painter)
         painter.restore()
         if layout.band is not None:
             painter.save()
             painter.setOpacity(painter.opacity() * opacity)
             painter.fillRect(layout.band, paint.with_alpha(self.theme.color("background_top"), 0.72))
             painter.restore()
-        for origin, strip in layout.chrome:
-            painter.drawImage(origin, strip)
+        draw_all(painter, layout.chrome)
         if layout.caption is not None:
             layout.caption.draw(painter, opacity=opacity)

@@ -19,16 +19,8 @@ from kiosk.numbers import ease_out_cubic, format_number, nice_ceiling
 from kiosk.playlist.model import LineSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import (
-    ChartFrame,
-    ChartView,
-    clamp01,
-    fit_many,
-    paint_frame,
-    palette_color,
-    spread,
-    written_decimals,
-)
+from kiosk.slides.chart import ChartView, palette_color, spread, written_decimals
+from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title
 from kiosk.theme import Metrics
 
 #: show a marker on every point up to this many points (beyond, only the ends are marked)
@@ -53,6 +45,9 @@ def axis_ticks(values: list[float]) -> tuple[float, float, float]:
     step = nice_ceiling((high - low) / 5)
     bottom = math.floor(low / step + 1e-9) * step
     top = math.ceil(high / step - 1e-9) * step
+    if not top - bottom > 0:
+        # Values so close to zero (5e-324) that the steps underflow: a plain 0..1 axis.
+        return min(0.0, bottom), max(1.0, top), 1.0
     return bottom, top, step
 
 
@@ -65,7 +60,7 @@ def step_decimals(step: float) -> int:
 class LineLayout:
     """Everything in slide pixels at one size."""
 
-    frame: ChartFrame
+    frame: TitleBlock
     plot: QRectF
     xs: list[float]
     ys: list[list[float]]  # per series, per point
@@ -158,7 +153,7 @@ class LineView(ChartView):
 
         # end labels at the right
         end_texts = self.end_texts()
-        end_font = fit_many(
+        end_font = fit_common(
             self.theme.number_font,
             end_texts,
             QRectF(0, 0, body.width() * 0.18, vmin * 5),
@@ -168,7 +163,7 @@ class LineView(ChartView):
         end_band = max(paint.text_size(s, end_font)[0] for s in end_texts) + vmin * 2.0
 
         # x labels along the bottom
-        x_font = fit_many(
+        x_font = fit_common(
             self.theme.font, self.labels, QRectF(0, 0, body.width() / 4, vmin * 5), vmin * 2.6, vmin * 1.8
         )
         x_height = QFontMetricsF(x_font).height()
@@ -324,7 +319,7 @@ class LineView(ChartView):
             curve.setData(layout.xs, ys, **options)
 
     def paint_content(self, painter: QPainter, layout: LineLayout, t: float) -> None:
-        paint_frame(painter, self.theme, layout.frame)
+        paint_title(painter, self.theme, layout.frame)
         self._paint_axes(painter, layout)
         lead = self.lead_x(layout, t)
         clip = QRectF(0, 0, lead, self.height())

@@ -1,11 +1,15 @@
-"""Painting helpers every slide shares: background, chrome, and text that always fits.
+"""Low-level painting helpers every slide shares: background, chrome, images, colours,
+and text that always fits.
 
 Text never overflows: `fit_font` shrinks a font until the text fits its box (wrapping
 where allowed), and `draw_text` elides what still would not fit at the smallest size.
+Choosing sizes for groups of texts and placing the standard title is in layout.py;
+drawing once and blitting every frame is in sprites.py.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +34,9 @@ FontFactory = Callable[[float], QFont]
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 ALIGN_TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+ALIGN_TOP_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+ALIGN_BOTTOM_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
 
 
 def text_size(text: str, font: QFont, width: float | None = None) -> tuple[float, float]:
@@ -54,23 +61,27 @@ def fit_font(
     max_lines: int | None = None,
 ) -> QFont:
     """The largest font from make_font(px), between min_px and max_px, that fits text in box."""
+    return fit_size(make_font, lambda font: fits_box(text, font, box, wrap, max_lines), max_px, min_px)
+
+
+def fit_size(make_font: FontFactory, fits: Callable[[QFont], bool], max_px: float, min_px: float) -> QFont:
+    """The largest font from make_font(px), between min_px and max_px, for which fits(font)
+    holds (min_px's when none does): a binary search, within ~0.2% of the best size."""
     low, high = min_px, max(min_px, max_px)
-    best = make_font(low)
-    for _ in range(9):  # binary search: within ~0.2% of the best size
+    for _ in range(9):
         mid = (low + high) / 2
-        font = make_font(mid)
-        if _fits(text, font, box, wrap, max_lines):
-            best, low = font, mid
+        if fits(make_font(mid)):
+            low = mid
         else:
             high = mid
-    if _fits(text, make_font(high), box, wrap, max_lines):
-        best = make_font(high)
-    return best
+    return make_font(high) if fits(make_font(high)) else make_font(low)
 
 
-def _fits(text: str, font: QFont, box: QRectF, wrap: bool, max_lines: int | None) -> bool:
+def fits_box(text: str, font: QFont, box: QRectF, wrap: bool, max_lines: int | None = None) -> bool:
+    """Whether text at font fits box (wrapped at its width when wrap; in max_lines lines)."""
     width, height = text_size(text, font, box.width() if wrap else None)
-    if max_lines is not None and height > QFontMetricsF(font).height() * max_lines + 1:
+    # Qt sets each wrapped line on a whole pixel: a block of n lines may be up to n px taller.
+    if max_lines is not None and height > QFontMetricsF(font).height() * max_lines + max_lines:
         return False
     return width <= box.width() + 0.5 and height <= box.height() + 0.5
 
@@ -101,17 +112,38 @@ def draw_text(
     painter.restore()
 
 
+def elide_line(text: str, metrics: QFontMetricsF, width: float) -> str:
+    """One line of text, shortened with '…' to width.
+
+    Qt's elidedText can overshoot by a fraction of a pixel ('J…' at 73.6 px for 73 px),
+    which the clip would then shave off a glyph; drop characters until it truly fits.
+    """
+    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    while len(shown) > 1 and metrics.horizontalAdvance(shown) > width + 0.5:
+        shown = shown[:-2].rstrip() + "…" if shown.endswith("…") else shown[:-1] + "…"
+    return shown
+
+
 def elide_to_box(text: str, font: QFont, box: QRectF, wrap: bool) -> str:
-    """text, shortened with '…' until it fits box."""
+    """text, shortened with '…' until it fits box.
+
+    Wrapped text must fit in both directions: word wrap never breaks a word, so a Latin
+    word or a long number wider than the box is cut with '…' rather than clipped mid-glyph.
+    """
     metrics = QFontMetricsF(font)
     if not wrap:
-        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
-    if text_size(text, font, box.width())[1] <= box.height() + 0.5:
+        return elide_line(text, metrics, box.width())
+
+    def fits(candidate: str) -> bool:
+        width, height = text_size(candidate, font, box.width())
+        return width <= box.width() + 0.5 and height <= box.height() + 0.5
+
+    if fits(text):
         return text
     low, high = 0, len(text)
     while low < high:  # longest prefix that fits with an ellipsis
         mid = (low + high + 1) // 2
-        if text_size(text[:mid] + "…", font, box.width())[1] <= box.height() + 0.5:
+        if fits(text[:mid] + "…"):
             low = mid
         else:
             high = mid - 1
@@ -122,6 +154,21 @@ def with_alpha(base: QColor, alpha: float) -> QColor:
     result = QColor(base)
     result.setAlphaF(max(0.0, min(1.0, alpha * base.alphaF())))
     return result
+
+
+def luminance(color: QColor) -> float:
+    """Relative luminance (WCAG) of a colour."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 # ---------------------------------------------------------------- background and chrome
@@ -202,8 +249,44 @@ def accent_rule(
 QImageReader.setAllocationLimit(256)
 
 
+# An SVG is a document that can point at other files: Qt's reader follows <image href> to
+# any local path, so an SVG in the playlist's folder could show a picture from anywhere.
+# Only self-contained SVGs are drawn: every href is '#fragment' or an embedded 'data:'
+# picture, and no DTD (its entities could spell an href the scan below does not see).
+MAX_SVG_BYTES = 4 * 1024 * 1024
+_SVG_HREF = re.compile(rb"""href\s*=\s*["']\s*([^"']*)""", re.IGNORECASE)
+_SVG_CSS_URL = re.compile(rb"""url\(\s*["']?\s*([^)"'\s]*)""", re.IGNORECASE)
+
+
+def svg_is_self_contained(data: bytes) -> bool:
+    """Whether an SVG document refers to nothing outside itself."""
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        return False
+    references = _SVG_HREF.findall(data) + _SVG_CSS_URL.findall(data)
+    return all(ref.startswith(b"#") or ref.lower().startswith(b"data:") for ref in references)
+
+
+def _is_svg(path: str) -> bool:
+    if path.lower().endswith((".svg", ".svgz")):
+        return True
+    return bytes(QImageReader.imageFormat(path).data()).lower().startswith(b"svg")
+
+
+def _svg_allowed(path: str) -> bool:
+    if path.lower().endswith(".svgz"):
+        return False  # compressed: the scan cannot read it; export a plain .svg instead
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SVG_BYTES + 1)
+    except OSError:
+        return False
+    return len(data) <= MAX_SVG_BYTES and svg_is_self_contained(data)
+
+
 @lru_cache(maxsize=16)
 def _load_image_cached(path: str, mtime: float, width: int, height: int) -> QImage | None:
+    if _is_svg(path) and not _svg_allowed(path):
+        return None
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     size = reader.size()

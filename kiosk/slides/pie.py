@@ -21,16 +21,8 @@ from kiosk.numbers import ease_out_cubic, format_number, format_percent, percent
 from kiosk.playlist.model import PieSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import (
-    ChartFrame,
-    ChartView,
-    clamp01,
-    fit_many,
-    paint_frame,
-    palette_color,
-    spread,
-    written_decimals,
-)
+from kiosk.slides.chart import ChartView, palette_color, spread, written_decimals
+from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height
 from kiosk.theme import Metrics, Theme
 
 #: inner radius of the donut as a share of the outer one
@@ -99,23 +91,10 @@ class PieItem(pg.GraphicsObject):
             painter.drawPath(ring_path(center, radius, inner, first, last - first))
 
 
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 to 21)."""
-
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def readable(theme: Theme, wanted: QColor) -> QColor:
     """`wanted` if it reads well on the theme's background, else the text colour."""
     background = theme.color("background_top")
-    return wanted if contrast(wanted, background) >= 3.0 else theme.color("text")
+    return wanted if paint.contrast(wanted, background) >= 3.0 else theme.color("text")
 
 
 def balance_sides(
@@ -165,7 +144,7 @@ class PieLabel:
 
 @dataclass
 class PieLayout:
-    frame: ChartFrame
+    frame: TitleBlock
     center: QPointF
     radius: float
     labels: list[PieLabel]
@@ -326,14 +305,14 @@ class PieView(ChartView):
         percents = [self.percent_text(i) for i, v in enumerate(self.values) if v > 0]
         scale = 1.0
         while True:
-            percent_font = fit_many(
+            percent_font = fit_common(
                 self.theme.number_font,
                 percents,
                 QRectF(0, 0, column, vmin * 6),
                 vmin * 4.0 * scale,
                 vmin * 1.4,
             )
-            name_font = fit_many(  # a long name takes a second line before it makes all names small
+            name_font = fit_common(  # a long name takes a second line before it makes all names small
                 self.theme.font,
                 names,
                 QRectF(0, 0, column, vmin * 12),
@@ -342,8 +321,7 @@ class PieView(ChartView):
                 wrap=True,
                 max_lines=2,
             )
-            line = QFontMetricsF(name_font).height()
-            name_height = max(min(paint.text_size(n, name_font, column)[1], 2 * line) for n in names)
+            name_height = tallest_height(names, name_font, column, 2)
             block = QFontMetricsF(percent_font).height() + name_height + vmin * 1.0
             if crowd * block <= body.height() or scale < 0.3:
                 return percent_font, name_font, block
@@ -380,7 +358,7 @@ class PieView(ChartView):
         self.item.setOpts(center=layout.center, radius=layout.radius, sweep=self.sweep(t), gap=gap)
 
     def paint_content(self, painter: QPainter, layout: PieLayout, t: float) -> None:
-        paint_frame(painter, self.theme, layout.frame)
+        paint_title(painter, self.theme, layout.frame)
         self.paint_chart(painter, layout, t)
         text, muted = self.theme.color("text"), self.theme.color("muted")
         for label in layout.labels:

@@ -22,34 +22,33 @@ from kiosk.numbers import FigureText
 from kiosk.playlist.model import StatSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
+from kiosk.slides.breaks import tidy_breaks
 from kiosk.slides.figure import (
-    ALIGN_TOP_CENTER,
     DETAIL_FADE_SECONDS,
     FigureGroup,
     FigureParts,
     GroupColors,
-    Layer,
     NumberGlyphs,
-    TitleBlock,
-    block_height,
     cap_height,
     count_progress,
     count_seconds,
-    draw_layer,
-    fade,
-    fit_common,
     fit_number_px,
     group_colors,
-    lines_needed,
-    make_layer,
     number_glyphs,
     paint_number,
     parts_of,
     place_group,
-    qualifiers_layer,
-    title_block,
-    title_layer,
+    qualifiers_sprite,
 )
+from kiosk.slides.layout import (
+    TitleBlock,
+    fade,
+    fit_lines,
+    title_block,
+    title_sprite,
+    wrapped_height,
+)
+from kiosk.slides.sprites import Sprite, draw_all, text_sprite
 from kiosk.theme import Metrics
 
 #: the number's largest size, in vmin
@@ -64,8 +63,8 @@ class StatLayout:
     group: FigureGroup
     colors: GroupColors
     note_box: QRectF | None
-    still: tuple[Layer | None, ...]  # title, rule, prefix and unit: painted once per size
-    note: Layer | None  # fades in as the count lands
+    still: tuple[Sprite | None, ...]  # title, rule, prefix and unit: painted once per size
+    note: Sprite | None  # fades in as the count lands
     glyphs: NumberGlyphs | None
 
 
@@ -102,7 +101,7 @@ class StatView(SlideView):
 
     def detail_opacity(self, t: float) -> float:
         """Opacity of the trend arrow and the note at t."""
-        return fade(t * self.entry_duration(), self.detail_start())
+        return fade(t * self.entry_duration(), self.detail_start(), DETAIL_FADE_SECONDS)
 
     # ------------------------------------------------------------ layout and paint
 
@@ -123,8 +122,8 @@ class StatView(SlideView):
         note_height = gap = 0.0
         note_width = body.width() * (0.8 if not metrics.portrait else 1.0)
         if note:
-            note_font = fit_common(self.theme.font, [note], note_width, vmin * 3.8, vmin * 2.4)
-            note_height = block_height(note_font, max(1, lines_needed([note], note_font, note_width, 2)))
+            note_font = fit_lines(self.theme.font, [note], note_width, vmin * 3.8, vmin * 2.4)
+            note_height = wrapped_height(note, note_font, note_width, 2)
             gap = vmin * 5
         stack = cap + gap + note_height
         # Optically centred: a little above the body's middle (more so on a tall screen).
@@ -134,25 +133,23 @@ class StatView(SlideView):
         colors = group_colors(self.theme, parts)
         dpr = self.devicePixelRatioF()
 
-        still = (title_layer(self.theme, block, dpr), qualifiers_layer(group, colors, dpr))
-        note_box = note_layer = None
+        still = (title_sprite(self.theme, block, dpr), qualifiers_sprite(group, colors, dpr))
+        note_box = note_sprite = None
         if note and note_font is not None:
             note_box = QRectF(body.center().x() - note_width / 2, baseline + gap, note_width, note_height)
-            muted = self.theme.color("muted")
-            note_layer = make_layer(
-                note_box,
-                lambda painter: paint.draw_text(painter, note_box, note, note_font, muted, ALIGN_TOP_CENTER),
-                dpr,
+            note = tidy_breaks(note, note_font, note_width, 2)  # between phrases, no lonely word
+            note_sprite = text_sprite(
+                note_box, note, note_font, self.theme.color("muted"), paint.ALIGN_TOP_CENTER, dpr=dpr
             )
         glyphs = number_glyphs(group, colors.number, dpr)
-        return StatLayout(block, group, colors, note_box, still, note_layer, glyphs)
+        return StatLayout(block, group, colors, note_box, still, note_sprite, glyphs)
 
     def paint_content(self, painter: QPainter, layout: StatLayout, t: float) -> None:
-        for layer in layout.still:
-            draw_layer(painter, layer)
+        draw_all(painter, layout.still)
         detail = self.detail_opacity(t)
         paint_number(
             painter, layout.group, self.figure_text(t).number, layout.colors,
             glyphs=layout.glyphs, arrow_opacity=detail,
         )  # fmt: skip
-        draw_layer(painter, layout.note, detail)
+        if layout.note is not None:
+            layout.note.draw(painter, opacity=detail)

@@ -13,7 +13,6 @@ each arrow fades in as its number lands.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -24,35 +23,36 @@ from kiosk.numbers import FigureText
 from kiosk.playlist.model import Figure, StatsSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
+from kiosk.slides.breaks import tidy_breaks
 from kiosk.slides.figure import (
-    ALIGN_TOP_CENTER,
     DETAIL_FADE_SECONDS,
     FigureGroup,
     FigureParts,
     GroupColors,
-    Layer,
     NumberGlyphs,
-    TitleBlock,
-    block_height,
     cap_height,
     count_progress,
     count_seconds,
-    draw_layer,
-    fade,
-    fit_common,
     fit_number_px,
-    fits_lines,
     group_colors,
-    lines_needed,
-    make_layer,
     number_glyphs,
     paint_number,
     paint_qualifiers,
     parts_of,
     place_group,
-    title_block,
-    title_layer,
 )
+from kiosk.slides.layout import (
+    TitleBlock,
+    block_height,
+    fade,
+    fit_lines,
+    fits_lines,
+    lines_needed,
+    text_units,
+    title_block,
+    title_sprite,
+)
+from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Metrics
 
 #: seconds between one card's start and the next one's
@@ -67,6 +67,10 @@ ONE_LINE_SHARE = 0.7
 LONG_LABEL_UNITS = 9.0
 
 
+#: the most cards side by side on a portrait screen, whatever `columns` says
+PORTRAIT_MAX_COLUMNS = 2
+
+
 def grid_shape(
     count: int, portrait: bool, columns: int | None = None, *, long_labels: bool = False
 ) -> tuple[int, int]:
@@ -74,11 +78,13 @@ def grid_shape(
 
     Landscape: 2 -> 2x1, 3 -> 3x1, 4 -> 4x1 (2x2 when labels are long), 5-6 -> 3x2,
     7-8 -> 4x2. Portrait: one column up to 4 cards, two beyond. `columns` (from the
-    playlist) wins, capped at the count.
+    playlist) wins, capped at the count, and at two on a portrait screen: a playlist
+    written for a wide screen would leave three 300 px cards on a 1080 px one, with
+    numbers too small to read across a lobby.
     """
     count = max(1, count)
     if columns:
-        cols = max(1, min(columns, count))
+        cols = max(1, min(columns, count, PORTRAIT_MAX_COLUMNS if portrait else count))
     elif portrait:
         cols = 1 if count <= 4 else 2
     elif count <= 3:
@@ -90,11 +96,6 @@ def grid_shape(
     else:
         cols = 4
     return cols, math.ceil(count / cols)
-
-
-def text_units(text: str) -> float:
-    """Width of text in hanzi: wide characters count 1, narrow ones (Latin, digits) 0.55."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class Card:
     colors: GroupColors
     label_box: QRectF
     note_box: QRectF | None
-    still: Layer | None = None  # panel, qualifiers, label and note: painted once per size
+    still: Sprite | None = None  # panel, qualifiers, label and note: painted once per size
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class StatsLayout:
     rise: float
     label_font: QFont
     note_font: QFont
-    title_layer: Layer | None
+    title_sprite: Sprite | None
     glyphs: NumberGlyphs | None  # one set for all cards: they share the number font
 
 
@@ -190,7 +191,7 @@ class StatsView(SlideView):
 
     def detail_opacity(self, index: int, t: float) -> float:
         """Opacity of card `index`'s trend arrow at t: it appears as its number lands."""
-        return fade(t * self.entry_duration(), self._detail_start(index))
+        return fade(t * self.entry_duration(), self._detail_start(index), DETAIL_FADE_SECONDS)
 
     # ------------------------------------------------------------ layout
 
@@ -206,11 +207,13 @@ class StatsView(SlideView):
         grid = self._measure(block.body, shape, metrics.vmin)
         dpr = self.devicePixelRatioF()
         cards = [self._place(index, grid, block.body, shape) for index in range(len(self.model.items))]
-        cards = [replace(card, still=self._card_layer(card, index, grid)) for index, card in enumerate(cards)]
+        cards = [
+            replace(card, still=self._card_sprite(card, index, grid)) for index, card in enumerate(cards)
+        ]
         glyphs = number_glyphs(cards[0].group, cards[0].colors.number, dpr) if cards else None
         return StatsLayout(
             block, shape, cards, grid.radius, metrics.vmin * 2.0, grid.label_font, grid.note_font,
-            title_layer(self.theme, block, dpr), glyphs,
+            title_sprite(self.theme, block, dpr), glyphs,
         )  # fmt: skip
 
     def _measure(self, body: QRectF, shape: tuple[int, int], vmin: float) -> _Grid:
@@ -268,7 +271,7 @@ class StatsView(SlideView):
             note_box = QRectF(rect.left() + grid.pad_x, note_top, inner_w, grid.note_h)
         return Card(rect, group, group_colors(self.theme, parts), label_box, note_box)
 
-    def _card_layer(self, card: Card, index: int, grid: _Grid) -> Layer:
+    def _card_sprite(self, card: Card, index: int, grid: _Grid) -> Sprite:
         """A card's still parts, fitted and elided once: panel, qualifiers, label, note."""
         item: Figure = self.model.items[index]
         panel = self.theme.color("panel")
@@ -279,11 +282,14 @@ class StatsView(SlideView):
             painter.setBrush(panel)
             painter.drawRoundedRect(card.rect, grid.radius, grid.radius)
             paint_qualifiers(painter, card.group, card.colors)
-            paint.draw_text(painter, card.label_box, item.label, grid.label_font, text, ALIGN_TOP_CENTER)
+            # Label and note break between phrases, never leaving a word alone (breaks.py).
+            label = tidy_breaks(item.label, grid.label_font, card.label_box.width(), 2)
+            paint.draw_text(painter, card.label_box, label, grid.label_font, text, paint.ALIGN_TOP_CENTER)
             if card.note_box is not None and item.note:
-                paint.draw_text(painter, card.note_box, item.note, grid.note_font, muted, ALIGN_TOP_CENTER)
+                note = tidy_breaks(item.note, grid.note_font, card.note_box.width(), 2)
+                paint.draw_text(painter, card.note_box, note, grid.note_font, muted, paint.ALIGN_TOP_CENTER)
 
-        return make_layer(card.rect, paint_card, self.devicePixelRatioF())
+        return paint_sprite(card.rect, paint_card, dpr=self.devicePixelRatioF())
 
     def _text_block(
         self, texts: list[str], width: float, max_px: float, min_px: float
@@ -293,8 +299,8 @@ class StatsView(SlideView):
         One line is preferred while it costs little size: a label wrapped only to be a
         bit larger ends in a lonely word ('示例一 Sample' / '1').
         """
-        two = fit_common(self.theme.font, texts, width, max_px, min_px, max_lines=2)
-        one = fit_common(self.theme.font, texts, width, max_px, min_px, max_lines=1)
+        two = fit_lines(self.theme.font, texts, width, max_px, min_px, max_lines=2)
+        one = fit_lines(self.theme.font, texts, width, max_px, min_px, max_lines=1)
         if one.pixelSize() >= two.pixelSize() * ONE_LINE_SHARE and all(
             fits_lines(text, one, width, 1) for text in texts if text
         ):
@@ -304,18 +310,21 @@ class StatsView(SlideView):
     # ------------------------------------------------------------ paint
 
     def paint_content(self, painter: QPainter, layout: StatsLayout, t: float) -> None:
-        draw_layer(painter, layout.title_layer)
+        if layout.title_sprite is not None:
+            layout.title_sprite.draw(painter)
         for index, card in enumerate(layout.cards):
             shown = self.card_in(index, t)
             if shown <= 0:
                 continue
             painter.save()
             painter.setOpacity(shown)
-            # Whole pixels: the card's layer stays sharp while it rises.
+            # Whole pixels: the card's sprite stays sharp while it rises.
             painter.translate(0, round(layout.rise * (1.0 - shown)))
-            draw_layer(painter, card.still)
+            if card.still is not None:
+                card.still.draw(painter)
             number = self.figure_text(index, t).number
             paint_number(
-                painter, card.group, number, card.colors, arrow_opacity=self.detail_opacity(index, t)
-            )
+                painter, card.group, number, card.colors,
+                glyphs=layout.glyphs, arrow_opacity=self.detail_opacity(index, t),
+            )  # fmt: skip
             painter.restore()

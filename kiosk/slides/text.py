@@ -3,39 +3,47 @@
 The heading is the standard slide title (top-left, like every slide type); the body
 below it is paragraphs and bullets (lines that start with "- "), bullets marked with a
 round gold dot. One font size for the whole body: the largest between vmin*2.6 and
-vmin*5 at which every line fits the area under the title; if even the smallest does not
-fit, the last line that fits is elided and the rest is left out (and logged), never
-spilled past the content area.
+vmin*6.5 (vmin*5.6 on a portrait screen) at which every line fits the area under the
+title; if even the smallest does not fit, the last line that fits is elided and the rest
+is left out (and logged), never spilled past the content area. A body shorter than that
+area sits a little above its middle (lines still aligned left), not at its top.
 
 Animation: the heading is still from the first frame; the body's lines come in one after
 another, each fading in as it slides up a little (ease-out).
 
-Text that fades or moves is drawn once per size into a `TextSprite` (an image) and blitted:
-Qt draws text at an opacity below 1, or larger than ~64 px, through slow paths (0.5 to
-4 ms a line measured), while blitting a prepared image costs ~0.05 ms. The other text
-slides (title, tribute, timeline, image) use the same sprites.
+Each line of the body is drawn once per size into a sprite and blitted as it fades and
+moves (see sprites.py for why).
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from kiosk.playlist.model import TextSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
-from kiosk.slides.figure import TitleBlock, fade, paint_title, title_block
+from kiosk.slides.breaks import tidy_breaks
+from kiosk.slides.layout import TitleBlock, fade, paint_title, title_block
+from kiosk.slides.sprites import Sprite, text_sprite
 from kiosk.theme import Metrics
 
 log = logging.getLogger(__name__)
 
-#: the body's font size range, in vmin
-MAX_BODY_VMIN = 5.0
+#: the body's font size range, in vmin: a short body is set large, to read from afar;
+#: on a portrait screen a little less, or its narrow lines break every few words
+MAX_BODY_VMIN = 6.5
+MAX_BODY_VMIN_PORTRAIT = 5.6
 MIN_BODY_VMIN = 2.6
+#: where a short body sits in the area under the title: the share of the free height
+#: above it (optically centred, as the other slides' content is)
+BODY_CENTRE = 0.45
+#: a paragraph or bullet that wraps into up to this many lines breaks between phrases,
+#: never leaving a word alone on its last line (breaks.tidy_breaks)
+TIDY_LINES = 4
 #: space between two lines of the body (paragraphs or bullets), in units of the line height
 PARAGRAPH_GAP = 0.5
 #: bullets' text is indented by this many font px (the dot sits in the indent)
@@ -50,62 +58,6 @@ MAX_STAGGER_TOTAL = 2.2
 RISE_VMIN = 1.6
 
 
-# ---------------------------------------------------------------- text sprites
-
-
-@dataclass(frozen=True)
-class TextSprite:
-    """Text drawn once (with paint.draw_text, so fitted and elided) into an image."""
-
-    image: QImage
-    origin: QPointF  # where the image's top-left goes, on whole pixels
-    box: QRectF  # the box the text was laid out in
-
-    def draw(self, painter: QPainter, *, dx: float = 0.0, dy: float = 0.0, opacity: float = 1.0) -> None:
-        """Blit at the box's place, moved by (dx, dy) rounded to whole pixels, at opacity."""
-        if opacity <= 0:
-            return
-        painter.save()
-        painter.setOpacity(painter.opacity() * min(1.0, opacity))
-        painter.drawImage(QPointF(self.origin.x() + round(dx), self.origin.y() + round(dy)), self.image)
-        painter.restore()
-
-
-#: pixels around the box kept in a sprite (draw_text may paint up to 2 px outside its box)
-SPRITE_MARGIN = 3
-
-
-def text_sprite(
-    box: QRectF,
-    text: str,
-    font: QFont,
-    pen: QColor,
-    align: Qt.AlignmentFlag = paint.ALIGN_LEFT,
-    *,
-    wrap: bool = True,
-    device_pixel_ratio: float = 1.0,
-) -> TextSprite:
-    """A sprite of text laid out in box exactly as paint.draw_text would draw it there."""
-    left = math.floor(box.left()) - SPRITE_MARGIN
-    top = math.floor(box.top()) - SPRITE_MARGIN
-    width = math.ceil(box.right()) + SPRITE_MARGIN - left
-    height = math.ceil(box.bottom()) + SPRITE_MARGIN - top
-    ratio = max(1.0, device_pixel_ratio)
-    image = QImage(
-        max(1, math.ceil(width * ratio)),
-        max(1, math.ceil(height * ratio)),
-        QImage.Format.Format_ARGB32_Premultiplied,
-    )
-    image.setDevicePixelRatio(ratio)
-    image.fill(0)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    paint.draw_text(painter, box.translated(-left, -top), text, font, pen, align, wrap=wrap)
-    painter.end()
-    return TextSprite(image, QPointF(left, top), QRectF(box))
-
-
 # ---------------------------------------------------------------- the body
 
 
@@ -117,7 +69,7 @@ class BodyLine:
     text: str
     box: QRectF
     marker: QPointF | None  # the bullet dot's centre
-    sprite: TextSprite
+    sprite: Sprite
 
 
 @dataclass(frozen=True)
@@ -170,14 +122,7 @@ def fit_body_font(
     """The largest font between min_px and max_px at which the whole body fits box."""
     if body_fits(lines, make_font(max_px), box):
         return make_font(max_px)
-    low, high = min_px, max_px
-    for _ in range(9):
-        mid = (low + high) / 2
-        if body_fits(lines, make_font(mid), box):
-            low = mid
-        else:
-            high = mid
-    return make_font(low)
+    return paint.fit_size(make_font, lambda font: body_fits(lines, font, box), max_px, min_px)
 
 
 class TextView(SlideView):
@@ -211,16 +156,43 @@ class TextView(SlideView):
         block = title_block(self.theme, metrics, self.model.heading)
         body = block.body
         lines = self.body_lines()
-        font = fit_body_font(
-            lambda px: self.theme.font(px), lines, body, vmin * MAX_BODY_VMIN, vmin * MIN_BODY_VMIN
-        )
+        max_vmin = MAX_BODY_VMIN_PORTRAIT if metrics.portrait else MAX_BODY_VMIN
+        font = fit_body_font(self.theme.font, lines, body, vmin * max_vmin, vmin * MIN_BODY_VMIN)
+        boxes = self._line_boxes(lines, font, body)
+        dropped = len(lines) - len(boxes)
+        if dropped:
+            log.warning("text slide %s: %d line(s) do not fit and are left out", self.model.id or "", dropped)
+        # A body shorter than its area sits a little above the area's middle.
+        used = boxes[-1][1].bottom() - body.top() if boxes else 0.0
+        shift = 0 if dropped else round(max(0.0, body.height() - used) * BODY_CENTRE)
         metrics_f = QFontMetricsF(font)
-        line_height = metrics_f.height()
-        gap, indent = _gap(font), _indent(font)
         marker_dy = metrics_f.ascent() - metrics_f.capHeight() / 2
+        marker_x = body.left() + _indent(font) * 0.32
         color = self.theme.color("text")
         ratio = self.devicePixelRatioF()
         placed: list[BodyLine] = []
+        for index, (bullet, box) in enumerate(boxes):
+            text = lines[index][1]
+            if dropped and index == len(boxes) - 1:
+                text += "…"  # say that something is left out
+            box = box.translated(0, shift)
+            marker = QPointF(marker_x, box.top() + marker_dy) if bullet else None
+            if paint.fits_box(text, font, box, wrap=True):  # whole: break it between phrases
+                shown = tidy_breaks(text, font, box.width(), TIDY_LINES)
+            else:
+                shown = text  # elided at the end of the body
+            sprite = text_sprite(box, shown, font, color, paint.ALIGN_TOP_LEFT, dpr=ratio)
+            placed.append(BodyLine(bullet, text, box, marker, sprite))
+        return TextLayout(vmin, block, font, max(1.5, font.pixelSize() * 0.17), placed, dropped)
+
+    @staticmethod
+    def _line_boxes(lines: list[tuple[bool, str]], font: QFont, body: QRectF) -> list[tuple[bool, QRectF]]:
+        """Each line's box, stacked down from the body's top, for the lines that fit; when
+        not even the smallest font fits them all, the last one keeps the whole lines of it
+        that fit (it is elided) and the rest are left out."""
+        line_height = QFontMetricsF(font).height()
+        gap, indent = _gap(font), _indent(font)
+        boxes: list[tuple[bool, QRectF]] = []
         top = body.top()
         for bullet, text in lines:
             left = body.left() + (indent if bullet else 0.0)
@@ -228,26 +200,13 @@ class TextView(SlideView):
             height = paint.text_size(text, font, width)[1] + 2.0
             room = body.bottom() - top
             if height > room + 0.5:
-                # Not even the smallest font fits it all: keep the lines that fit, elide the last.
                 whole_lines = int((room - 2.0) // line_height)
                 if whole_lines < 1:
                     break
                 height = whole_lines * line_height + 2.0
-            marker = QPointF(body.left() + indent * 0.32, top + marker_dy) if bullet else None
-            box = QRectF(left, top, width, height)
-            sprite = text_sprite(box, text, font, color, paint.ALIGN_TOP_LEFT, device_pixel_ratio=ratio)
-            placed.append(BodyLine(bullet, text, box, marker, sprite))
+            boxes.append((bullet, QRectF(left, top, width, height)))
             top += height + gap
-        dropped = len(lines) - len(placed)
-        if dropped and placed:
-            # Say that something is left out: the last line shown ends with an ellipsis.
-            last = placed[-1]
-            text = last.text + "…"
-            sprite = text_sprite(last.box, text, font, color, paint.ALIGN_TOP_LEFT, device_pixel_ratio=ratio)
-            placed[-1] = BodyLine(last.bullet, text, last.box, last.marker, sprite)
-        if dropped:
-            log.warning("text slide %s: %d line(s) do not fit and are left out", self.model.id or "", dropped)
-        return TextLayout(vmin, block, font, max(1.5, font.pixelSize() * 0.17), placed, dropped)
+        return boxes
 
     def paint_content(self, painter: QPainter, layout: TextLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.title)

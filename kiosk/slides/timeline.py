@@ -3,7 +3,8 @@
 Landscape: a horizontal line across the body, a node (gold dot with a soft halo) per step
 in the middle of its column, the time above the node in bold gold, the text below it in
 the theme's text colour (wrapped to up to 3 lines). Portrait: the line runs down the
-left, each step's time and text to the right of its node, stacked.
+left, each step's time and text to the right of its node, stacked and spread down the
+screen, in type as large as its height allows. Texts that wrap break between phrases.
 
 Animation: 0.9 s per step. For each step the line grows on to its node, the node comes
 in (grows from 40 % with ease-out, no overshoot), then its time and text fade in; after
@@ -21,8 +22,17 @@ from kiosk import numbers
 from kiosk.playlist.model import TimelineSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
-from kiosk.slides.figure import TitleBlock, block_height, fit_common, lines_needed, paint_title, title_block
-from kiosk.slides.text import TextSprite, text_sprite
+from kiosk.slides.breaks import phrase_font, tidy_breaks
+from kiosk.slides.layout import (
+    TitleBlock,
+    block_height,
+    fit_lines,
+    lines_needed,
+    paint_title,
+    title_block,
+    wrapped_height,
+)
+from kiosk.slides.sprites import Sprite, text_sprite
 from kiosk.theme import Metrics
 
 #: seconds each step takes to come in
@@ -33,9 +43,18 @@ NODE_PHASE = (0.3, 0.65)
 TEXT_PHASE = (0.5, 1.0)
 #: a node grows from this fraction of its size
 NODE_START_SCALE = 0.4
-
-ALIGN_BOTTOM_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
-ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+#: the times' and the texts' largest sizes, in vmin (landscape, up to 4 steps)
+TIME_VMIN = 4.4
+TEXT_VMIN = 3.4
+#: four steps or fewer have wide columns: their type may grow this much (a lobby reads
+#: it from across the room; fit_lines still shrinks it to the column)
+FEW_STEPS_SCALE = 1.3
+#: on a portrait screen the sizes may grow this much, as far as the height allows ...
+PORTRAIT_SCALE = 1.3
+#: ... and the rows spread over this share of the body's height, this far apart (in
+#: vmin) at the most
+SPREAD_SHARE = 0.9
+MAX_ROW_GAP_VMIN = 24.0
 
 
 @dataclass(frozen=True)
@@ -49,8 +68,8 @@ class StepState:
 @dataclass(frozen=True)
 class PlacedStep:
     node: QPointF
-    time: TextSprite
-    text: TextSprite
+    time: Sprite
+    text: Sprite
 
 
 @dataclass(frozen=True)
@@ -124,34 +143,36 @@ class TimelineView(SlideView):
         """One font for all times and one for all texts, so no step looks louder than another."""
         times = [step.time for step in self.model.steps]
         texts = [step.text for step in self.model.steps]
-        time_font = fit_common(
+        time_font = fit_lines(
             lambda px: self.theme.font(px, QFont.Weight.Bold), times, width,
-            vmin * 4.4 * scale, min(vmin * 2.4, vmin * 4.4 * scale), max_lines=2,
+            vmin * TIME_VMIN * scale, min(vmin * 2.4, vmin * TIME_VMIN * scale), max_lines=2,
         )  # fmt: skip
-        text_font = fit_common(
+        text_font = fit_lines(
             lambda px: self.theme.font(px), texts, width,
-            vmin * 3.4 * scale, min(vmin * 2.2, vmin * 3.4 * scale), max_lines=text_lines,
+            vmin * TEXT_VMIN * scale, min(vmin * 2.2, vmin * TEXT_VMIN * scale), max_lines=text_lines,
         )  # fmt: skip
+        text_font = phrase_font(self.theme.font, texts, width, text_font, text_lines)
         return time_font, text_font
 
-    def _sprites(
+    def _step(
         self,
-        time_box: QRectF,
-        text_box: QRectF,
         index: int,
+        boxes: tuple[QRectF, QRectF],
         fonts: tuple[QFont, QFont],
         aligns: tuple[Qt.AlignmentFlag, Qt.AlignmentFlag],
-    ) -> tuple[TextSprite, TextSprite]:
-        """Step `index`'s time (accent) and text (text colour), drawn once into sprites."""
+        node: QPointF,
+    ) -> PlacedStep:
+        """Step `index` placed: its time (accent) and text (text colour) drawn once into
+        sprites, broken between phrases where they wrap (breaks.tidy_breaks)."""
         step = self.model.steps[index]
         ratio = self.devicePixelRatioF()
-        time = text_sprite(
-            time_box, step.time, fonts[0], self.theme.color("accent"), aligns[0], device_pixel_ratio=ratio
-        )
-        text = text_sprite(
-            text_box, step.text, fonts[1], self.theme.color("text"), aligns[1], device_pixel_ratio=ratio
-        )
-        return time, text
+        placed = []
+        for text, box, font, align, role, lines in zip(
+            (step.time, step.text), boxes, fonts, aligns, ("accent", "text"), (2, 4), strict=True
+        ):
+            tidy = tidy_breaks(text, font, box.width(), lines)
+            placed.append(text_sprite(box, tidy, font, self.theme.color(role), align, dpr=ratio))
+        return PlacedStep(node, placed[0], placed[1])
 
     def _horizontal(self, metrics: Metrics, block: TitleBlock) -> TimelineLayout:
         """Columns side by side: time above the line, text below it."""
@@ -162,7 +183,8 @@ class TimelineView(SlideView):
         inner = column - vmin * 2.4  # a gutter between neighbours' texts
         # Narrow columns (many steps) get a smaller size and a fourth line before eliding.
         text_lines = 3 if count <= 5 else 4
-        time_font, text_font = self._fonts(inner, vmin, 1.0 if count <= 4 else 0.85, text_lines)
+        scale = FEW_STEPS_SCALE if count <= 4 else 1.0 if count <= 5 else 0.85
+        time_font, text_font = self._fonts(inner, vmin, scale, text_lines)
         times, texts = [s.time for s in self.model.steps], [s.text for s in self.model.steps]
         time_h = block_height(time_font, max(1, lines_needed(times, time_font, inner, 2)))
         text_h = block_height(text_font, max(1, lines_needed(texts, text_font, inner, text_lines)))
@@ -170,69 +192,67 @@ class TimelineView(SlideView):
         gap = vmin * 2.4
         group = time_h + gap + 2 * radius + gap + text_h
         line_y = body.top() + max(0.0, body.height() - group) * 0.42 + time_h + gap + radius
-        start = QPointF(body.left(), line_y)
-        end = QPointF(body.right(), line_y)
         steps = []
         for index in range(count):
             x = body.left() + column * (index + 0.5)
             time_box = QRectF(x - inner / 2, line_y - radius - gap - time_h, inner, time_h)
             text_box = QRectF(x - inner / 2, line_y + radius + gap, inner, text_h)
-            time, text = self._sprites(
-                time_box, text_box, index, (time_font, text_font), (ALIGN_BOTTOM_CENTER, ALIGN_TOP_CENTER)
+            aligns = (paint.ALIGN_BOTTOM_CENTER, paint.ALIGN_TOP_CENTER)
+            steps.append(
+                self._step(index, (time_box, text_box), (time_font, text_font), aligns, QPointF(x, line_y))
             )
-            steps.append(PlacedStep(QPointF(x, line_y), time, text))
-        path = [start, *[s.node for s in steps], end]
+        path = [QPointF(body.left(), line_y), *[s.node for s in steps], QPointF(body.right(), line_y)]
         return TimelineLayout(
             vmin, block, False, path, steps, radius, max(1.5, vmin * 0.35), time_font, text_font
         )
 
     def _vertical(self, metrics: Metrics, block: TitleBlock) -> TimelineLayout:
-        """Rows stacked down a line on the left: the time, then the text, right of the node."""
+        """Rows down a line on the left: the time, then the text, right of the node.
+
+        A tall screen has height to spare: the fonts are the largest (up to PORTRAIT_SCALE
+        times the landscape sizes) at which the rows fit the body with a little air, and
+        the rows are spread down the body (gaps up to MAX_ROW_GAP_VMIN), the group
+        optically centred.
+        """
         vmin = metrics.vmin
         body = block.body
         count = len(self.model.steps)
-        radius = vmin * 1.3
+        radius = vmin * 1.4
         line_x = body.left() + radius * 1.8
         left = line_x + radius + vmin * 4
         width = body.right() - left
-        row_gap = vmin * 2.2
-        time_gap = vmin * 0.8
-        scale = 1.1
-        while True:  # shrink until the rows fit the body's height
+        min_gap, time_gap = vmin * 3.0, vmin * 1.0
+        scale = PORTRAIT_SCALE
+        while True:  # the largest size at which the rows fit the body's height
             time_font, text_font = self._fonts(width, vmin, scale, 3)
-            heights = [
+            rows = [
                 (
-                    block_height(time_font, max(1, lines_needed([step.time], time_font, width, 2))),
-                    block_height(text_font, max(1, lines_needed([step.text], text_font, width, 3))),
+                    wrapped_height(step.time, time_font, width, 2),
+                    wrapped_height(step.text, text_font, width, 3),
                 )
                 for step in self.model.steps
             ]
-            rows = [time_h + time_gap + text_h for time_h, text_h in heights]
-            natural = sum(rows) + row_gap * (count - 1)
-            if natural <= body.height() or scale < 0.4:
+            natural = sum(time_h + time_gap + text_h for time_h, text_h in rows)
+            if natural + min_gap * (count - 1) <= body.height() or scale < 0.4:
                 break
-            scale *= 0.92
-        # Spread the rows down the body when there is room, but keep them a readable group;
-        # close them up when there is too little.
-        if count > 1:
-            row_gap = max(0.0, min(row_gap + (body.height() - natural) / (count - 1), vmin * 10))
-        total = sum(rows) + row_gap * (count - 1)
-        top = body.top() + max(0.0, body.height() - total) * 0.3
+            scale *= 0.95
+        row_gap = min_gap
+        if count > 1:  # spread over most of the body, leaving it some air above and below
+            spread = (body.height() * SPREAD_SHARE - natural) / (count - 1)
+            wanted = max(min_gap, min(spread, vmin * MAX_ROW_GAP_VMIN))
+            row_gap = max(0.0, min(wanted, (body.height() - natural) / (count - 1)))
+        total = natural + row_gap * (count - 1)
+        top = body.top() + max(0.0, body.height() - total) * 0.4
         metrics_time = QFontMetricsF(time_font)
+        # The node sits level with the middle of the time's first line.
+        node_dy = metrics_time.ascent() - metrics_time.capHeight() / 2 + 1
         steps = []
-        for index, (time_h, text_h) in enumerate(heights):
+        for index, (time_h, text_h) in enumerate(rows):
             time_box = QRectF(left, top, width, time_h)
             text_box = QRectF(left, top + time_h + time_gap, width, text_h)
-            # The node sits level with the middle of the time's first line.
-            node = QPointF(line_x, top + metrics_time.ascent() - metrics_time.capHeight() / 2 + 1)
-            time, text = self._sprites(
-                time_box,
-                text_box,
-                index,
-                (time_font, text_font),
-                (paint.ALIGN_TOP_LEFT, paint.ALIGN_TOP_LEFT),
-            )
-            steps.append(PlacedStep(node, time, text))
+            aligns = (paint.ALIGN_TOP_LEFT, paint.ALIGN_TOP_LEFT)
+            node = QPointF(line_x, top + node_dy)
+            steps.append(self._step(index, (time_box, text_box), (time_font, text_font), aligns, node))
             top += time_h + time_gap + text_h + row_gap
         first, last = steps[0].node, steps[-1].node
         start = QPointF(line_x, max(body.top(), first.y() - radius * 3))

@@ -20,13 +20,12 @@ from PySide6.QtGui import QFont, QImage, QPainter
 from kiosk.playlist.model import TitleSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
-from kiosk.slides.figure import fade, fits_lines
-from kiosk.slides.text import TextSprite, text_sprite
+from kiosk.slides.breaks import fit_headline
+from kiosk.slides.layout import fade, wrapped_height
+from kiosk.slides.sprites import Sprite, text_sprite
 from kiosk.theme import Metrics
 
 log = logging.getLogger(__name__)
-
-ALIGN_TOP_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
 #: when each part starts and how long it takes to come in (seconds into the entry)
 LOGO_TIMING = (0.0, 0.6)
@@ -64,17 +63,9 @@ class TitleLayout:
     subtitle_font: QFont | None
     footer_box: QRectF | None
     footer_font: QFont | None
-    title_sprite: TextSprite
-    subtitle_sprite: TextSprite | None
-    footer_sprite: TextSprite | None
-
-
-def wrapped_height(text: str, font: QFont, width: float, max_lines: int) -> float:
-    """Height of text wrapped at width, capped at max_lines (what is beyond gets elided)."""
-    lines = 1
-    while lines < max_lines and not fits_lines(text, font, width, lines):
-        lines += 1
-    return paint.text_size("\n".join(["X"] * lines), font)[1] + 2.0
+    title_sprite: Sprite
+    subtitle_sprite: Sprite | None
+    footer_sprite: Sprite | None
 
 
 class TitleView(SlideView):
@@ -129,23 +120,25 @@ class TitleView(SlideView):
             footer_box = QRectF(left, content.bottom() - height, width, height)
             bottom = footer_box.top() - vmin * 3
 
+        # Title and subtitle break between phrases where that costs little size (breaks.py).
         title_lines = 3 if portrait else 2
-        title_font = paint.fit_font(
+        title_font, title = fit_headline(
             lambda px: self.theme.font(px, QFont.Weight.Bold), self.model.title,
             QRectF(0, 0, width, content.height() * 0.45), vmin * (13 if portrait else 11), vmin * 5,
-            max_lines=title_lines,
+            title_lines,
         )  # fmt: skip
-        title_height = wrapped_height(self.model.title, title_font, width, title_lines)
+        title_height = wrapped_height(title, title_font, width, title_lines)
 
         subtitle_font = None
+        subtitle = self.model.subtitle or ""
         subtitle_height = 0.0
-        if self.model.subtitle:
-            subtitle_font = paint.fit_font(
-                lambda px: self.theme.font(px), self.model.subtitle,
-                QRectF(0, 0, width, content.height() * 0.25), vmin * (5.6 if portrait else 4.6), vmin * 2.8,
-                max_lines=2,
+        if subtitle:
+            subtitle_room = QRectF(0, 0, width, content.height() * 0.25)
+            subtitle_font, subtitle = fit_headline(
+                lambda px: self.theme.font(px), subtitle, subtitle_room,
+                vmin * (5.6 if portrait else 4.6), vmin * 2.8, 2,
             )  # fmt: skip
-            subtitle_height = wrapped_height(self.model.subtitle, subtitle_font, width, 2)
+            subtitle_height = wrapped_height(subtitle, subtitle_font, width, 2)
 
         logo_size = vmin * (18 if portrait else 14)
         logo = self.load_logo(logo_size)
@@ -177,19 +170,19 @@ class TitleView(SlideView):
         # Drawn once into sprites: the big title and the fading texts blit fast.
         ratio = self.devicePixelRatioF()
         title_sprite = text_sprite(
-            title_box, self.model.title, title_font, self.theme.color("text"), ALIGN_TOP_CENTER,
-            device_pixel_ratio=ratio,
+            title_box, title, title_font, self.theme.color("text"), paint.ALIGN_TOP_CENTER,
+            dpr=ratio,
         )  # fmt: skip
         subtitle_sprite = footer_sprite = None
-        if subtitle_box is not None and subtitle_font is not None and self.model.subtitle:
+        if subtitle_box is not None and subtitle_font is not None and subtitle:
             subtitle_sprite = text_sprite(
-                subtitle_box, self.model.subtitle, subtitle_font, self.theme.color("muted"),
-                ALIGN_TOP_CENTER, device_pixel_ratio=ratio,
+                subtitle_box, subtitle, subtitle_font, self.theme.color("muted"),
+                paint.ALIGN_TOP_CENTER, dpr=ratio,
             )  # fmt: skip
         if footer_box is not None and footer_font is not None and self.model.footer:
             footer_sprite = text_sprite(
                 footer_box, self.model.footer, footer_font, paint.with_alpha(self.theme.color("muted"), 0.9),
-                paint.ALIGN_CENTER, wrap=False, device_pixel_ratio=ratio,
+                paint.ALIGN_CENTER, wrap=False, dpr=ratio,
             )  # fmt: skip
         return TitleLayout(
             vmin, logo, logo_box, title_box, title_font, QPointF(content.center().x(), rule_y),

@@ -20,20 +20,19 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetricsF,
     QLinearGradient,
     QPainter,
     QPainterPath,
     QPen,
     QRadialGradient,
-    QTextLayout,
 )
 
 from kiosk.playlist.model import TributeSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
-from kiosk.slides.figure import fade
-from kiosk.slides.text import TextSprite, text_sprite
+from kiosk.slides.breaks import fit_headline, tidy_breaks, wrapped_lines
+from kiosk.slides.layout import fade, tallest_height
+from kiosk.slides.sprites import Sprite, text_sprite
 from kiosk.theme import Metrics, Theme
 
 log = logging.getLogger(__name__)
@@ -49,6 +48,8 @@ BODY_LINE_PITCH = 1.9
 PARAGRAPH_GAP = 0.55
 #: the title is set a little spaced (percent of normal letter spacing)
 TITLE_LETTER_SPACING = 108.0
+#: a body line wrapping into up to this many lines is broken evenly (breaks.tidy_breaks)
+MAX_TIDY_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -91,27 +92,12 @@ def candle(rect: QRectF) -> Candle:
 class TributeLayout:
     vmin: float
     candle: Candle
-    title: TextSprite
+    title: Sprite
     line_y: float
     line_left: float
     line_right: float
     line_thickness: float
-    body: list[TextSprite]
-
-
-def luminance(color: QColor) -> float:
-    """Relative luminance (WCAG) of a colour."""
-
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio between two colours (1 to 21)."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    body: list[Sprite]
 
 
 def tribute_ink(theme: Theme) -> QColor:
@@ -119,13 +105,13 @@ def tribute_ink(theme: Theme) -> QColor:
     theme; on the light theme, whose text is navy, its white background colour)."""
     ground = theme.color("tribute_bottom")
     candidates = [theme.color(role) for role in ("text", "background_top", "background_bottom", "muted")]
-    return max(candidates, key=lambda c: contrast(c, ground))
+    return max(candidates, key=lambda c: paint.contrast(c, ground))
 
 
 def tribute_accent(theme: Theme) -> QColor:
     """The accent if it reads on the dark ground; else the ink, softened."""
     accent = theme.color("accent")
-    if contrast(accent, theme.color("tribute_bottom")) >= 3.0:
+    if paint.contrast(accent, theme.color("tribute_bottom")) >= 3.0:
         return accent
     return paint.with_alpha(tribute_ink(theme), 0.7)
 
@@ -133,7 +119,8 @@ def tribute_accent(theme: Theme) -> QColor:
 def wrap_lines(text: str, font: QFont, width: float) -> list[list[str]]:
     """The body's paragraphs (separated by blank lines), each as the lines it is set in:
     the author's line breaks are kept (a tribute is often written like verse) and long
-    lines break at width. Each line is then set on its own, at our own pitch."""
+    lines break at width, between phrases where they can (never leaving a word alone on
+    a line). Each line is then set on its own, at our own pitch."""
     paragraphs: list[list[str]] = []
     lines: list[str] = []
     for written in [*text.splitlines(), ""]:
@@ -143,15 +130,7 @@ def wrap_lines(text: str, font: QFont, width: float) -> list[list[str]]:
                 paragraphs.append(lines)
                 lines = []
             continue
-        layout = QTextLayout(written, font)
-        layout.beginLayout()
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(width)
-            lines.append(written[line.textStart() : line.textStart() + line.textLength()].strip())
-        layout.endLayout()
+        lines.extend(wrapped_lines(tidy_breaks(written, font, width, MAX_TIDY_LINES), font, width))
     return paragraphs
 
 
@@ -245,12 +224,11 @@ class TributeView(SlideView):
         emblem_w = emblem_h * 0.4
         emblem_gap = vmin * 4
         title_max_lines = 3 if portrait else 2
-        title_font = paint.fit_font(
+        title_font, title_text = fit_headline(
             self._title_font, self.model.title, QRectF(0, 0, width, content.height() * 0.3),
-            vmin * (6.4 if portrait else 6.0), vmin * 3.6, max_lines=title_max_lines,
+            vmin * (6.4 if portrait else 6.0), vmin * 3.6, title_max_lines,
         )  # fmt: skip
-        title_h = paint.text_size(self.model.title, title_font, width)[1]
-        title_h = min(title_h, QFontMetricsF(title_font).height() * title_max_lines) + 2.0
+        title_h = tallest_height([title_text], title_font, width, title_max_lines) + 2.0
         line_gap = vmin * 4.0
         thickness = max(1.0, vmin * 0.16)
 
@@ -273,12 +251,12 @@ class TributeView(SlideView):
         top += emblem_h + emblem_gap
         title_box = QRectF(left, top, width, title_h)
         title = text_sprite(
-            title_box, self.model.title, title_font, paint.with_alpha(ink, 0.94),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, device_pixel_ratio=ratio,
+            title_box, title_text, title_font, paint.with_alpha(ink, 0.94),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, dpr=ratio,
         )  # fmt: skip
         top = title_box.bottom() + line_gap
         line_y = top + thickness / 2
-        body: list[TextSprite] = []
+        body: list[Sprite] = []
         if body_font is not None:
             top += thickness + line_gap
             body_ink = paint.with_alpha(ink, 0.74)
@@ -286,7 +264,7 @@ class TributeView(SlideView):
             for offset, line in placed:
                 box = QRectF(left, top + offset, width, pitch)
                 sprite = text_sprite(
-                    box, line, body_font, body_ink, paint.ALIGN_CENTER, wrap=False, device_pixel_ratio=ratio
+                    box, line, body_font, body_ink, paint.ALIGN_CENTER, wrap=False, dpr=ratio
                 )
                 body.append(sprite)
         half_line = vmin * (9 if portrait else 11)

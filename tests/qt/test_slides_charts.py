@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app import ensure_application, slide_context
 from kiosk.playlist.load import load_playlist_text
 from kiosk.slides import build_view
-from kiosk.slides.bar import BarView, axis_range, bar_progress, choose_orientation
-from kiosk.slides.chart import ChartView, spread, text_units, written_decimals
+from kiosk.slides.bar import BarLayout, BarView, axis_range, bar_progress, choose_orientation
+from kiosk.slides.chart import ChartView, spread, written_decimals
+from kiosk.slides.layout import text_units
 from kiosk.slides.line import LineView, axis_ticks
 from kiosk.slides.pie import PieView
 from kiosk.theme import Metrics
@@ -166,6 +167,19 @@ def test_negative_bars_go_the_other_way_from_zero(app: QApplication) -> None:
     assert rects[2].left() == pytest.approx(layout.zero) and rects[2].right() > layout.zero + 50
     left = image.pixelColor(round(layout.zero - 30), round(rects[1].center().y()))
     assert same_color(left, view.colors[1])
+
+
+def test_portrait_bar_rows_sit_in_the_middle_of_the_body(app: QApplication) -> None:
+    """On a tall screen a few rows do not hug the top with the bottom third empty."""
+    view = fraud(orientation="horizontal")
+    _, layout = laid_out(view, 1080, 1920)
+    assert isinstance(layout, BarLayout)
+    body = layout.frame.body
+    top = min(box.top() for box in layout.label_boxes)
+    bottom = max(start + thick for start, thick in layout.lanes)
+    above, below = top - body.top(), body.bottom() - bottom
+    assert above > body.height() * 0.1 and below > body.height() * 0.1
+    assert above < below  # a little above the middle
 
 
 def test_orientation_is_chosen_from_labels_count_and_screen() -> None:
@@ -350,8 +364,8 @@ def test_titles_sit_where_every_slide_puts_them(app: QApplication) -> None:
         view = view_of(text)
         _, layout = laid_out(view, 1920, 1080)
         area = Metrics(1920, 1080).content_rect()
-        assert layout.frame.title_box.topLeft() == area.topLeft()
-        assert layout.frame.title_box.height() == pytest.approx(1080 / 100 * 9)
+        assert layout.frame.box.topLeft() == area.topLeft()
+        assert layout.frame.box.height() == pytest.approx(1080 / 100 * 9)
         assert layout.frame.body.top() > layout.frame.rule_start.y()
 
 
@@ -359,7 +373,7 @@ def test_long_title_is_shrunk_and_kept_in_its_box(app: QApplication) -> None:
     view = view_of(BUSY_BAR)
     _, layout = laid_out(view, 1280, 720)
     vmin = 7.2
-    assert vmin * 3.2 - 1 <= layout.frame.title_font.pixelSize() <= vmin * 5.6
+    assert vmin * 3.2 - 1 <= layout.frame.font.pixelSize() <= vmin * 5.6
 
 
 def test_light_theme_renders(app: QApplication) -> None:

@@ -228,7 +228,9 @@ def test_grid_shape(count, landscape, portrait) -> None:
 def test_grid_shape_long_labels_and_columns() -> None:
     assert grid_shape(4, False, None, long_labels=True) == (2, 2)
     assert grid_shape(6, False, 2) == (2, 3)
-    assert grid_shape(3, True, 3) == (3, 1)
+    assert grid_shape(3, True, 3) == (2, 2)  # a wide screen's 3 columns: 2 on a portrait one
+    assert grid_shape(6, True, 3) == (2, 3)
+    assert grid_shape(6, True, 1) == (1, 6)
     assert grid_shape(2, False, 4) == (2, 1)  # never more columns than cards
 
 

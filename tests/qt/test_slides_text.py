@@ -15,18 +15,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import ensure_application, slide_context
 from kiosk.playlist.load import load_playlist_text
 from kiosk.slides import build_view
 from kiosk.slides.base import SlideView
+from kiosk.slides.breaks import fit_headline, phrase_font, tidy_breaks, wrapped_lines
 from kiosk.slides.image import BROKEN_TEXT, ImageView
-from kiosk.slides.text import TextView, text_sprite
-from kiosk.slides.timeline import TimelineView, point_along
+from kiosk.slides.layout import title_block
+from kiosk.slides.paint import fits_box, luminance
+from kiosk.slides.sprites import text_sprite
+from kiosk.slides.text import BODY_CENTRE, MAX_BODY_VMIN, MAX_BODY_VMIN_PORTRAIT, TextView
+from kiosk.slides.timeline import TEXT_VMIN, TIME_VMIN, TimelineView, point_along
 from kiosk.slides.title import TitleView
-from kiosk.slides.tribute import TributeView, luminance, tribute_ink
+from kiosk.slides.tribute import TributeView, tribute_ink
 from kiosk.theme import Metrics
 
 SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
@@ -249,7 +253,7 @@ def test_text_body_font_is_fitted_and_bullets_are_gold(app: QApplication) -> Non
     image = view.render_image(1920, 1080, 1.0)
     layout = view.layout()
     vmin = 10.8
-    assert layout.font.pixelSize() == round(vmin * 5)  # a short body gets the largest size
+    assert layout.font.pixelSize() == round(vmin * MAX_BODY_VMIN)  # a short body gets the largest size
     assert [line.bullet for line in layout.lines] == [False, True, True, True]
     body = layout.title.body
     for line in layout.lines:
@@ -280,6 +284,49 @@ def test_text_too_long_shrinks_then_elides_inside_content(app: QApplication, siz
     for line in layout.lines:
         assert inside(line.box, layout.title.body)
     assert changed_outside(view, *size, content_of(*size, view)) == 0
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_text_short_body_is_large_and_sits_in_the_middle(app: QApplication, size: tuple[int, int]) -> None:
+    view = text_view(
+        "slides:\n  - type: text\n    heading: 为民服务举措\n    body: |\n      推出便民措施\n      - 跨省通办\n"
+    )
+    view.resize(*size)
+    layout = view.layout()
+    vmin = min(size) / 100
+    largest = MAX_BODY_VMIN_PORTRAIT if size[1] > size[0] else MAX_BODY_VMIN
+    assert layout.font.pixelSize() <= round(vmin * largest)
+    assert layout.font.pixelSize() > round(vmin * 5)  # larger than a long body's largest size
+    body = layout.title.body
+    above = layout.lines[0].box.top() - body.top()
+    below = body.bottom() - layout.lines[-1].box.bottom()
+    assert above > vmin * 5 and below > vmin * 5
+    assert above == pytest.approx((above + below) * BODY_CENTRE, abs=1)  # a little above the middle
+    assert layout.lines[0].box.left() == body.left()  # lines stay aligned left
+    assert {line.box.left() for line in layout.lines[1:]} == {layout.lines[1].box.left()}
+
+
+def test_text_long_body_still_starts_under_the_title(app: QApplication) -> None:
+    lines = "\n".join(f"      - {LONG}" for _ in range(14))
+    view = text_view(f"slides:\n  - type: text\n    heading: 标题\n    body: |\n{lines}\n")
+    view.resize(1920, 1080)
+    layout = view.layout()
+    assert layout.lines[0].box.top() == layout.title.body.top()
+
+
+def test_text_lines_break_between_phrases(app: QApplication) -> None:
+    """A paragraph that wraps breaks after its punctuation rather than leaving a word alone."""
+    view = text_view("slides: [{type: text, body: 这是一段示例文字。This is sample text.}]")
+    view.resize(1080, 1920)
+    layout = view.layout()
+    line = layout.lines[0]
+    px = layout.font.pixelSize()
+    assert wrapped_lines(line.text, layout.font, line.box.width())[1] == "text."  # as Qt would wrap it
+    image = pixels(view.render_image(1080, 1920, 1.0))
+    # Set as "这是一段示例文字。" / "This is sample text.": the second line is a long one.
+    band = image[int(line.box.top() + line.box.height() * 0.55) : int(line.box.bottom()), :, :]
+    lit = np.nonzero((band.max(axis=2) > 200).any(axis=0))[0]
+    assert len(lit) and lit.max() - lit.min() > px * 6
 
 
 def test_text_sprite_matches_direct_drawing(app: QApplication) -> None:
@@ -559,3 +606,117 @@ def test_timeline_light_theme_uses_its_own_accent(app: QApplication) -> None:
     image = view.render_image(1920, 1080, 1.0)
     node = view.layout().steps[1].node
     assert same_color(image.pixelColor(round(node.x()), round(node.y())), view.theme.color("accent"), 6)
+
+
+def test_timeline_portrait_uses_the_height(app: QApplication) -> None:
+    """On a tall screen the steps get larger type than in landscape and spread down the body."""
+    view = timeline_view(3)
+    view.resize(1080, 1920)
+    portrait = view.layout()
+    vmin = 10.8
+    assert portrait.time_font.pixelSize() > round(vmin * TIME_VMIN)
+    assert portrait.text_font.pixelSize() > round(vmin * TEXT_VMIN)
+    body = portrait.title.body
+    first, last = portrait.steps[0].node, portrait.steps[-1].node
+    assert last.y() - first.y() > body.height() * 0.5
+    for step in portrait.steps:
+        assert inside(step.time.box, body) and inside(step.text.box, body)
+    # Even spacing: the gaps between rows are equal.
+    tops = [step.time.box.top() for step in portrait.steps]
+    assert tops[2] - tops[1] == pytest.approx(tops[1] - tops[0], abs=1)
+
+
+def test_timeline_portrait_many_long_steps_still_fit(app: QApplication) -> None:
+    view = timeline_view(8, text=LONG)
+    view.resize(1080, 1920)
+    layout = view.layout()
+    body = layout.title.body
+    for a, b in zip(layout.steps, layout.steps[1:], strict=False):
+        assert a.text.box.bottom() <= b.time.box.top()
+    assert layout.steps[-1].text.box.bottom() <= body.bottom() + 1
+
+
+# ---------------------------------------------------------------- line breaks
+
+
+def test_tidy_breaks_never_leaves_a_lonely_word(app: QApplication) -> None:
+    font = text_view().theme.font(41)
+    note = "其中案发30年以上的7起 · 现行命案连续六年保持全破"
+    assert wrapped_lines(note, font, 950)[-1] == "破"  # as Qt wraps it
+    assert tidy_breaks(note, font, 950, 2) == "其中案发30年以上的7起\n现行命案连续六年保持全破"
+    # After punctuation, or evenly when there is none; never more lines than before.
+    assert (
+        tidy_breaks("坚持改革强警，推进公安工作现代化建设", font, 700, 2)
+        == "坚持改革强警，\n推进公安工作现代化建设"
+    )
+    assert len(wrapped_lines("把人民对美好生活的向往作为奋斗目标", font, 620)[-1]) <= 3
+    even = tidy_breaks("把人民对美好生活的向往作为奋斗目标", font, 620, 2).split("\n")
+    assert len(even) == 2 and abs(len(even[0]) - len(even[1])) <= 2
+    for text, width in (("启动“情指行”一体化机制，研判划定老人失踪范围", 420), (LONG, 600)):
+        assert len(wrapped_lines(tidy_breaks(text, font, width, 4), font, width)) <= len(
+            wrapped_lines(text, font, width)
+        )
+    assert tidy_breaks("一行\n两行", font, 50, 4) == "一行\n两行"  # the author's breaks stay
+    assert tidy_breaks("一行", font, 950, 2) == "一行"
+
+
+def test_a_slightly_smaller_size_keeps_phrases_whole(app: QApplication) -> None:
+    """At 48 px "研判划定老人失踪范围" no longer fits a 420 px line, so the step would read
+    "一体/化机制"; phrase_font steps the size down until every phrase is whole."""
+    theme = text_view().theme
+    text = "启动“情指行”一体化机制，研判划定老人失踪范围"
+    big = theme.font(48)
+    assert "一体化机制，" not in wrapped_lines(tidy_breaks(text, big, 420, 3), big, 420)
+    font = phrase_font(theme.font, [text, "覆盖回传图像"], 420, big, 3)
+    assert 48 * 0.8 <= font.pixelSize() < 48
+    assert tidy_breaks(text, font, 420, 3).split("\n") == ["启动“情指行”", "一体化机制，", "研判划定老人失踪范围"]
+    # Text without punctuation has no phrases to keep: the size stays.
+    assert phrase_font(theme.font, ["被困在芦苇荡的老人被找到并成功救出"], 420, big, 3).pixelSize() == 48
+
+
+def test_headlines_break_between_phrases(app: QApplication) -> None:
+    theme = text_view().theme
+
+    def bold(px: float):
+        return theme.font(px, QFont.Weight.Bold)
+
+    def headline(text: str, width: float, lines: int) -> str:
+        return fit_headline(bold, text, QRectF(0, 0, width, 900), 140, 54, lines)[1]
+
+    assert headline("紧盯群众关切 严打严防护平安", 950, 3) == "紧盯群众关切\n严打严防护平安"
+    assert headline("致敬，中国人民警察！", 950, 3) == "致敬，\n中国人民警察！"
+    assert headline("推进警务机制改革 增强保民平安能力", 1521, 2) == "推进警务机制改革\n增强保民平安能力"
+    assert headline("向人民报告", 950, 3) == "向人民报告"
+
+
+def test_title_slide_sets_a_spaced_title_one_phrase_a_line(app: QApplication) -> None:
+    view = title_view(title="紧盯群众关切 严打严防护平安", subtitle="警灯闪烁、利剑出鞘")
+    view.resize(1080, 1920)
+    layout = view.layout()
+    line = QFontMetricsF(layout.title_font).height()
+    assert layout.title_box.height() == pytest.approx(line * 2 + 2, abs=1)  # two lines, not three
+
+
+def test_a_wrapped_title_fits_at_odd_sizes_too(app: QApplication) -> None:
+    """Qt sets wrapped lines on whole pixels: a 3-line block may be a few px taller than
+    3 line heights; that must not make odd sizes 'not fit' (and titles shrink)."""
+    theme = text_view().theme
+    box = QRectF(0, 0, 950, 900)
+    for px in range(116, 125):
+        font = theme.font(px, QFont.Weight.Bold)
+        assert fits_box("推进警务机制改革 增强保民平安能力", font, box, True, 3), px
+
+
+def test_a_title_opening_with_a_quote_hangs_it(app: QApplication) -> None:
+    """The quote sits in the margin, so the words line up with the rule under them."""
+    theme = text_view().theme
+    metrics = Metrics(1920, 1080, theme.spec.overscan)
+    quoted = title_block(theme, metrics, "“枫桥式公安派出所”")
+    plain = title_block(theme, metrics, "枫桥式公安派出所")
+    assert plain.hang == 0 and quoted.hang > quoted.font.pixelSize() * 0.3
+    view = text_view("slides: [{type: text, heading: “枫桥式公安派出所”, body: 正文}]")
+    image = pixels(view.render_image(1920, 1080, 1.0))
+    box = view.layout().title.box
+    band = image[int(box.top()) : int(box.bottom()), :, :]
+    lit = np.nonzero((band.max(axis=2) > 200).any(axis=0))[0]
+    assert abs(lit.min() - box.left()) < 10  # the quote's ink starts at the content's edge
