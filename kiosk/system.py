@@ -164,11 +164,17 @@ class ScreenSaverInhibitor:
 
 class SingleInstance(QObject):
     """A named local server per screen and user: a second kiosk on the same screen is
-    refused, with the first one's details."""
+    refused, with the first one's details.
+
+    The name holds the X or Wayland display too: two X servers on one machine (a second
+    seat, Xvfb) both call their first screen "screen", and they are different screens.
+    """
 
     def __init__(self, screen_name: str) -> None:
         super().__init__()
-        safe = "".join(ch if ch.isalnum() else "-" for ch in screen_name) or "screen"
+        display = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or ""
+        where = f"{display}-{screen_name}"
+        safe = "".join(ch if ch.isalnum() else "-" for ch in where).strip("-") or "screen"
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
         self.name = f"kiosk-{user}-{safe}"
         self.server = QLocalServer(self)

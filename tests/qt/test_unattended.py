@@ -349,3 +349,24 @@ def test_second_instance_on_the_same_screen_is_refused(tmp_path) -> None:
     finally:
         first.kill()
         first.communicate(timeout=10)
+
+
+def test_the_same_screen_name_on_two_displays_is_two_screens(qtbot, monkeypatch) -> None:
+    """Two X servers both call their first screen "screen": each may have its own kiosk,
+    while a second kiosk on the same display and screen is still refused."""
+    from kiosk.system import SingleInstance
+
+    monkeypatch.setenv("USER", f"test-{os.getpid()}")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("DISPLAY", ":91")
+    first = SingleInstance("screen")
+    monkeypatch.setenv("DISPLAY", ":92")
+    other_display = SingleInstance("screen")
+    same_again = SingleInstance("screen")
+    try:
+        assert first.claim() is None
+        assert other_display.claim() is None
+        assert same_again.claim() is not None
+    finally:
+        first.server.close()
+        other_display.server.close()
