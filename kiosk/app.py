@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -80,7 +81,7 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_FAILURE
-    from kiosk.system import ScreenSaverInhibitor, SingleInstance, Watchdog, setup_logging
+    from kiosk.system import SingleInstance, setup_logging
 
     log_file = setup_logging(options.log_level)
     app = ensure_application()
@@ -104,10 +105,6 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     player = Player(playlist, loop=False if options.no_loop else None)
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
     window.wanted_screen = options.screen if options.screen and not options.screen.isdigit() else None
-    from kiosk.reload import Reloader
-
-    reloader = Reloader(window, player)
-    window.reload_requested.connect(reloader.reload_now)
     if not player.start(options.start):
         print(
             f"kiosk: --start {options.start}: no such slide on air "
@@ -124,43 +121,89 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         screen.name(),
         log_file,
     )
-    inhibitor = ScreenSaverInhibitor()
-    inhibitor.inhibit()
-    watchdog = Watchdog()
-    watchdog.start()
+    services = ShowServices(window, player)
+    after_first_frame = [services.start]
+    if os.environ.get(FIRST_FRAME_PROBE):
+        after_first_frame.insert(0, _report_first_frame)  # the time the audience waited, alone
+    first_frame = FirstFrame(window.view, after_first_frame, fallback_ms=SERVICES_FALLBACK_MS)
     if options.quit_after is not None:
         QTimer.singleShot(round(options.quit_after * 1000), lambda: _quit_after(window, options.screenshot))
-    probe = FirstFrameProbe(window.view) if os.environ.get(FIRST_FRAME_PROBE) else None
     try:
         return app.exec()
     finally:
-        watchdog.stop()
-        inhibitor.release()
-        _ = (reloader, instance, probe)  # kept alive for the show's whole life
+        services.stop()
+        _ = (instance, first_frame)  # kept alive for the show's whole life
+
+
+#: start the services anyway after this long if the first frame never paints (a hidden screen)
+SERVICES_FALLBACK_MS = 3000
+
+
+class ShowServices:
+    """What keeps a show going but is not needed to show its first frame: the file watcher
+    (inotify and Qt's lazy enum set-up cost ~60 ms), the screensaver inhibitor (D-Bus) and
+    the watchdog thread. They start just after the first frame, so the audience sees the
+    first slide sooner (bench/startup.py)."""
+
+    def __init__(self, window: object, player: object) -> None:
+        self.window, self.player = window, player
+        self.reloader: object | None = None
+        self.inhibitor: object | None = None
+        self.watchdog: object | None = None
+
+    def start(self) -> None:
+        from kiosk.reload import Reloader
+        from kiosk.system import ScreenSaverInhibitor, Watchdog
+
+        reloader = Reloader(self.window, self.player)  # type: ignore[arg-type]
+        self.window.reload_requested.connect(reloader.reload_now)  # type: ignore[attr-defined]
+        inhibitor = ScreenSaverInhibitor()
+        inhibitor.inhibit()
+        watchdog = Watchdog()
+        watchdog.start()
+        self.reloader, self.inhibitor, self.watchdog = reloader, inhibitor, watchdog
+
+    def stop(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()  # type: ignore[attr-defined]
+        if self.inhibitor is not None:
+            self.inhibitor.release()  # type: ignore[attr-defined]
 
 
 FIRST_FRAME_PROBE = "KIOSK_FIRST_FRAME_PROBE"
 
 
-class FirstFrameProbe(QObject):
-    """For bench/: once the first slide has painted, print the wall-clock time as
-    'kiosk-first-frame <seconds>' on stderr and exit 0 (set KIOSK_FIRST_FRAME_PROBE=1)."""
+class FirstFrame(QObject):
+    """Runs callbacks once, just after `view` has painted for the first time (or after
+    fallback_ms, whichever comes first)."""
 
-    def __init__(self, view: QObject | None) -> None:
+    def __init__(self, view: QObject | None, callbacks: list[Callable[[], None]], fallback_ms: int) -> None:
         super().__init__()
+        self._callbacks = callbacks
         self._done = False
         if view is not None:
             view.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            QTimer.singleShot(0, self._report)  # after this paint has been flushed
+            QTimer.singleShot(0, self._run)  # after this paint has been flushed
         return False
 
-    def _report(self) -> None:
-        print(f"kiosk-first-frame {time.time():.6f}", file=sys.stderr, flush=True)
-        QApplication.instance().exit(EXIT_OK)
+    def _run(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        for callback in self._callbacks:
+            callback()
+
+
+def _report_first_frame() -> None:
+    """For bench/: the wall-clock time of the first painted slide as 'kiosk-first-frame
+    <seconds>' on stderr, then exit 0 (set KIOSK_FIRST_FRAME_PROBE=1) once the services
+    have started too (an exit now would leave them half made)."""
+    print(f"kiosk-first-frame {time.time():.6f}", file=sys.stderr, flush=True)
+    QTimer.singleShot(0, lambda: QApplication.instance().exit(EXIT_OK))
 
 
 def _quit_after(window: object, screenshot: Path | None) -> None:

@@ -370,3 +370,29 @@ def test_the_same_screen_name_on_two_displays_is_two_screens(qtbot, monkeypatch)
     finally:
         first.server.close()
         other_display.server.close()
+
+
+def test_the_show_services_start_just_after_the_first_frame(tmp_path) -> None:
+    """The watcher, the screensaver inhibitor and the watchdog wait for the first frame
+    (the audience should not wait for them), and then do start: an edit made while the
+    real app runs is taken in."""
+    show = tmp_path / "show.yaml"
+    show.write_text("slides:\n  - {type: title, title: 第一版, duration: 1s}\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", str(show), "--quit-after", "6", "--size", "320x180"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    import time
+
+    time.sleep(2.5)
+    show.write_text("slides:\n  - {type: title, title: 第二版, duration: 1s}\n", encoding="utf-8")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    lines = stderr.splitlines()
+    playing = next(i for i, line in enumerate(lines) if "playing" in line)
+    screensaver = next(i for i, line in enumerate(lines) if "screensaver" in line.lower())
+    assert playing < screensaver
+    assert any("playlist changed on disk" in line for line in lines[screensaver:]), stderr
