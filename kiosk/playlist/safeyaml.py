@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import gc
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,11 +100,15 @@ class Document:
 def read_text(path: Path) -> str:
     """The file's text; UTF-8 only (a BOM is fine), with a clear word for anything else."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise _one(file_mark(path), f"cannot read the file: {exc.strerror or exc}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise _one(file_mark(path), "this is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # A named pipe or a device would block the reader (and the show) forever.
+        raise _one(file_mark(path), "this is not a regular file (a pipe or a device?)")
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise _one(
             file_mark(path),

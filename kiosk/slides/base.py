@@ -107,6 +107,11 @@ class SlideView(QWidget):
     def progress(self) -> float:
         return self._progress
 
+    def is_broken(self) -> bool:
+        """Whether building, animating or painting this slide raised (it then shows only
+        its background, and the window skips it)."""
+        return self._broken
+
     def is_animating(self) -> bool:
         return self._animation.state() == QVariantAnimation.State.Running
 

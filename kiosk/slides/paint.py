@@ -10,6 +10,7 @@ drawing once and blitting every frame is in sprites.py.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -302,10 +303,12 @@ def _load_image_cached(path: str, mtime: float, width: int, height: int) -> QIma
 def load_image(path: Path, width: float, height: float) -> QImage | None:
     """The image decoded at about the given size, or None if it cannot be read."""
     try:
-        mtime = path.stat().st_mtime
+        info = path.stat()
     except OSError:
         return None
-    return _load_image_cached(str(path), mtime, max(1, round(width)), max(1, round(height)))
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a folder, or a pipe that would block the show forever
+    return _load_image_cached(str(path), info.st_mtime, max(1, round(width)), max(1, round(height)))
 
 
 def draw_image_contain(painter: QPainter, box: QRectF, image: QImage) -> QRectF:

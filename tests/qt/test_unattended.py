@@ -166,6 +166,65 @@ def test_deleted_playlist_keeps_the_show(qtbot, show) -> None:
     assert window.view.model.id == "two"
 
 
+def _replace_by_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def _replace_by_pipe(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)  # opening it to read would block the show for ever
+
+
+def _replace_by_dangling_link(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(path.with_name("gone.csv"))  # unreadable, even for root
+
+
+@pytest.mark.parametrize(
+    ("name", "fault", "message"),
+    [
+        ("show.yaml", _replace_by_folder, "this is a folder, not a file"),
+        ("show.yaml", _replace_by_pipe, "this is not a regular file"),
+        ("bars.csv", _replace_by_folder, "'bars.csv' is not a file"),
+        ("bars.csv", _replace_by_pipe, "'bars.csv' is not a file"),
+        ("bars.csv", _replace_by_dangling_link, "bars.csv"),
+    ],
+    ids=["playlist-folder", "playlist-pipe", "data-folder", "data-pipe", "data-dangling-link"],
+)
+def test_files_turned_into_folders_pipes_or_dead_links_keep_the_show(
+    qtbot, show, name: str, fault, message: str
+) -> None:
+    window, player, _, folder, _ = show
+    good = player.playlist
+    fault(folder / name)
+    qtbot.waitUntil(lambda: bool(window.overlay.state.badge), timeout=5000)
+    assert message in window.overlay.state.badge
+    player.go_to("chart")  # the show goes on, with the last good data
+    assert player.playlist is good
+    assert [b.value for b in window.view.model.bars] == [1, 2]
+    assert not window.view.is_broken()
+
+
+def test_an_image_replaced_by_a_pipe_shows_the_placeholder(qtbot, tmp_path) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from kiosk.slides.image import ImageView
+
+    ensure_application()
+    picture = QImage(64, 36, QImage.Format.Format_RGB32)
+    picture.fill(QColor("red"))
+    picture.save(str(tmp_path / "photo.png"))
+    write(tmp_path / "show.yaml", "slides:\n  - {type: image, src: photo.png, caption: 图}\n")
+    playlist = load_playlist(tmp_path / "show.yaml")
+    _replace_by_pipe(tmp_path / "photo.png")
+    view = build_view(playlist.slides[0], slide_context(playlist))
+    assert isinstance(view, ImageView)
+    image = view.render_image(320, 180)  # returns: it must not block on the pipe
+    assert QColor(image.pixel(160, 90)) != QColor("red")
+    assert not view.is_broken()
+
+
 def test_reload_key_takes_a_change_in_at_once(qtbot, show) -> None:
     window, _player, reloader, folder, _ = show
     reloader.watcher.blockSignals(True)  # only the key, not the watcher
