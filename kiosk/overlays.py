@@ -8,10 +8,11 @@ updates repaint a few pixels, not the slide under it (idle CPU on a still slide)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -93,7 +94,10 @@ class OverlayWidget(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         metrics = self.metrics()
-        self._paint_status_row(painter, metrics)
+        # The layer covers the slide, so every frame of a slide's animation repaints it
+        # where they overlap: paint the status row only when that reaches it.
+        if event.region().intersects(self._status_band(metrics)):
+            self._paint_status_row(painter, metrics)
         if self.state.goto_text is not None or self.state.help:
             # A scrim under a dialog: the slide stays visible but clearly in the background.
             painter.fillRect(self.rect(), QColor(0, 0, 0, 120))
@@ -102,6 +106,12 @@ class OverlayWidget(QWidget):
         if self.state.help:
             self._paint_help(painter, metrics)
         painter.end()
+
+    def _status_band(self, m: Metrics) -> QRect:
+        """The strip across the top that the status row may paint in."""
+        safe = m.safe_rect()
+        bottom = safe.top() + m.vmin * (1.6 + 3.6 + 1.0)
+        return QRect(0, 0, self.width(), math.ceil(bottom))
 
     def _paint_status_row(self, painter: QPainter, m: Metrics) -> None:
         """Top-right, above the content area: [reload badge] [paused] [3 / 30]."""

@@ -24,6 +24,7 @@ from kiosk import numbers
 from kiosk.numbers import FigureText
 from kiosk.slides import paint
 from kiosk.slides.layout import clamp01
+from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
 from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Theme
 
@@ -310,6 +311,16 @@ def paint_qualifiers(painter: QPainter, group: FigureGroup, colors: GroupColors)
             paint.ALIGN_TOP_LEFT,
             wrap=False,
         )
+
+
+def number_area(group: FigureGroup) -> QRectF:
+    """Everything paint_number may touch for the group: the digits at their font's full
+    height, the arrow, and a margin for antialiasing and glyph sprites."""
+    metrics = QFontMetricsF(group.number_font)
+    area = group.number_box.united(group.arrow_rect).united(group.bounds)
+    area = area.united(QRectF(area.left(), group.baseline - metrics.ascent(), area.width(), metrics.height()))
+    margin = SPRITE_MARGIN + metrics.height() * 0.05
+    return area.adjusted(-margin, -margin, margin, margin)
 
 
 def paint_number(

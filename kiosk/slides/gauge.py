@@ -48,6 +48,7 @@ from kiosk.slides.figure import (
     count_progress,
     figure_parts,
     fit_number_px,
+    number_area,
     number_glyphs,
     paint_number,
     place_group,
@@ -63,6 +64,7 @@ from kiosk.slides.layout import (
     title_sprite,
     wrapped_height,
 )
+from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
 from kiosk.slides.sprites import Sprite, draw_all, paint_sprite, text_sprite
 from kiosk.theme import Metrics
 
@@ -256,6 +258,15 @@ class GaugeView(SlideView):
         return fit_lines(self.theme.font, [note], width, vmin * 4.6, vmin * 2.8, max_lines=4)
 
     # ------------------------------------------------------------ paint
+
+    def animated_area(self, layout: GaugeLayout) -> QRectF:
+        """The ring (with its round caps), the counting number inside it and the note."""
+        reach = layout.thickness / 2 + SPRITE_MARGIN + 1
+        area = layout.arc_rect.adjusted(-reach, -reach, reach, reach).united(number_area(layout.group))
+        if layout.note_box is not None:
+            margin = SPRITE_MARGIN + 1
+            area = area.united(layout.note_box.adjusted(-margin, -margin, margin, margin))
+        return area
 
     def paint_content(self, painter: QPainter, layout: GaugeLayout, t: float) -> None:
         draw_all(painter, layout.still)

@@ -34,6 +34,7 @@ from kiosk.slides.figure import (
     count_seconds,
     fit_number_px,
     group_colors,
+    number_area,
     number_glyphs,
     paint_number,
     parts_of,
@@ -48,6 +49,7 @@ from kiosk.slides.layout import (
     title_sprite,
     wrapped_height,
 )
+from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
 from kiosk.slides.sprites import Sprite, draw_all, text_sprite
 from kiosk.theme import Metrics
 
@@ -143,6 +145,14 @@ class StatView(SlideView):
             )
         glyphs = number_glyphs(group, colors.number, dpr)
         return StatLayout(block, group, colors, note_box, still, note_sprite, glyphs)
+
+    def animated_area(self, layout: StatLayout) -> QRectF:
+        """The counting digits, the arrow and the note."""
+        area = number_area(layout.group)
+        if layout.note_box is not None:
+            margin = SPRITE_MARGIN + 1
+            area = area.united(layout.note_box.adjusted(-margin, -margin, margin, margin))
+        return area
 
     def paint_content(self, painter: QPainter, layout: StatLayout, t: float) -> None:
         draw_all(painter, layout.still)

@@ -52,6 +52,7 @@ from kiosk.slides.layout import (
     title_block,
     title_sprite,
 )
+from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
 from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Metrics
 
@@ -308,6 +309,16 @@ class StatsView(SlideView):
         return two, block_height(two, lines_needed(texts, two, width, 2))
 
     # ------------------------------------------------------------ paint
+
+    def animated_area(self, layout: StatsLayout) -> QRectF | None:
+        """The cards, and the height they rise from; the title stays still."""
+        if not layout.cards:
+            return None
+        area = QRectF(layout.cards[0].rect)
+        for card in layout.cards[1:]:
+            area = area.united(card.rect)
+        margin = SPRITE_MARGIN + 2
+        return area.adjusted(-margin, -margin, margin, margin + abs(layout.rise))
 
     def paint_content(self, painter: QPainter, layout: StatsLayout, t: float) -> None:
         if layout.title_sprite is not None:

@@ -1,0 +1,93 @@
+"""A slide that repaints only its animated area between the first and last frames of its
+entry (SlideView.animated_area) must look exactly as if it had repainted everything.
+
+Each frame is painted the way the show paints it (only `repaint_area(t)` of the slide,
+over the previous frame) and compared, pixel for pixel, with a whole repaint at the same
+moment. Every slide of both bundled playlists, landscape and portrait.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QImage, QRegion
+from PySide6.QtWidgets import QApplication
+
+from kiosk import resources
+from kiosk.app import ensure_application, slide_context
+from kiosk.playlist import load_playlist
+from kiosk.slides import build_view
+from kiosk.slides.base import SlideView
+
+SIZES = [(1920, 1080), (1080, 1920)]
+STEPS = 30  # frames compared across the entry (the show paints ~60 a second)
+
+
+@pytest.fixture(scope="module")
+def app() -> QApplication:
+    return ensure_application()
+
+
+def _slides() -> list[tuple[str, int]]:
+    playlists = [resources.default_playlist(), resources.data() / "examples" / "every-slide-type.yaml"]
+    return [(str(path), index) for path in playlists for index in range(len(load_playlist(path).slides))]
+
+
+def _whole(view: SlideView, width: int, height: int) -> QImage:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    view.render(image)
+    return image
+
+
+def _difference(a: QImage, b: QImage) -> str:
+    """Where two frames differ, for the failure message."""
+    xs, ys = [], []
+    for y in range(0, a.height(), 2):
+        for x in range(0, a.width(), 2):
+            if a.pixel(x, y) != b.pixel(x, y):
+                xs.append(x)
+                ys.append(y)
+    if not xs:
+        return "only on odd pixels"
+    return f"{len(xs)} sampled pixels differ, within x {min(xs)}-{max(xs)}, y {min(ys)}-{max(ys)}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize(("path", "index"), _slides(), ids=lambda v: str(v).rsplit("/", 1)[-1])
+def test_partial_frames_equal_whole_repaints(app: QApplication, path: str, index: int, size) -> None:
+    playlist = load_playlist(path)
+    view = build_view(playlist.slides[index], slide_context(playlist))
+    width, height = size
+    view.resize(width, height)
+    view.set_progress(0.0)
+    shown = _whole(view, width, height)  # the first frame is always whole
+    partial_frames = 0
+    for step in range(1, STEPS):
+        t = step / STEPS
+        view.set_progress(t)
+        area = view.repaint_area(t)
+        if area is None:
+            shown = _whole(view, width, height)
+            continue
+        partial_frames += 1
+        assert view.rect().contains(area)
+        view.render(shown, QPoint(area.x(), area.y()), QRegion(area))
+        whole = _whole(view, width, height)
+        assert shown == whole, f"t={t:.2f}, repainting {area}: {_difference(shown, whole)}"
+    assert not view.is_broken()
+    if type(view).animated_area is not SlideView.animated_area:
+        assert partial_frames == STEPS - 1  # the slide's own area was used between the ends
+
+
+def test_count_up_slides_repaint_a_small_part_of_the_screen(app: QApplication) -> None:
+    """The point of it: a counting number repaints well under half the screen."""
+    playlist = load_playlist(resources.default_playlist())
+    stat = next(s for s in playlist.slides if s.type == "stat" and getattr(s, "note", None))
+    view = build_view(stat, slide_context(playlist))
+    view.resize(1920, 1080)
+    view.set_progress(0.0)
+    view.set_progress(0.5)
+    area = view.repaint_area(0.5)
+    assert area is not None
+    assert area.width() * area.height() < 0.5 * 1920 * 1080
+    assert view.repaint_area(0.0) is None and view.repaint_area(1.0) is None
