@@ -46,6 +46,9 @@ NODE_START_SCALE = 0.4
 #: the times' and the texts' largest sizes, in vmin (landscape, up to 4 steps)
 TIME_VMIN = 4.4
 TEXT_VMIN = 3.4
+#: clear space between two columns' texts, in vmin: less, and one-line texts of
+#: neighbouring steps read as one line
+COLUMN_GUTTER_VMIN = 4.5
 #: four steps or fewer have wide columns: their type may grow this much (a lobby reads
 #: it from across the room; fit_lines still shrinks it to the column)
 FEW_STEPS_SCALE = 1.3
@@ -180,7 +183,7 @@ class TimelineView(SlideView):
         body = block.body
         count = len(self.model.steps)
         column = body.width() / count
-        inner = column - vmin * 2.4  # a gutter between neighbours' texts
+        inner = column - vmin * COLUMN_GUTTER_VMIN  # clear space between neighbours' texts
         # Narrow columns (many steps) get a smaller size and a fourth line before eliding.
         text_lines = 3 if count <= 5 else 4
         scale = FEW_STEPS_SCALE if count <= 4 else 1.0 if count <= 5 else 0.85
