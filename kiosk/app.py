@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
-from kiosk import __version__
+from kiosk import __version__, memory
 from kiosk.playlist.model import Playlist
 from kiosk.slides.base import SlideContext
 from kiosk.theme import load_theme, register_fonts
@@ -27,6 +27,7 @@ def ensure_application() -> QApplication:
     """The process's QApplication (created once), with the bundled fonts registered."""
     app = QApplication.instance()
     if app is None:
+        memory.tune_allocator()  # before the first slide's pictures are allocated
         app = QApplication(sys.argv[:1])
         app.setApplicationName("kiosk")
         app.setApplicationDisplayName("kiosk")

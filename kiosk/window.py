@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk import memory
 from kiosk.overlays import OverlayWidget, OverviewWidget, ProgressBar
 from kiosk.player import Change, Move, Player
 from kiosk.playlist.model import SlideBase
@@ -42,6 +43,8 @@ CURSOR_HIDE_MS = 3000
 LONG_PRESS_MS = 600
 GOTO_TIMEOUT_MS = 5000
 THUMB_SIZE = (384, 216)
+#: after a slide change, when its transition and count-up are over (memory.release_free_memory)
+SETTLE_MS = 3000
 
 
 class Command(Enum):
@@ -131,6 +134,7 @@ class ShowWindow(QWidget):
         self._long_press_timer = self._single_shot(self._long_press)
         self._goto_timer = self._single_shot(self._cancel_goto)
         self._schedule_timer = self._single_shot(self._schedule_due)
+        self._settle_timer = self._single_shot(memory.release_free_memory)
         self.goto_buffer: str | None = None
         self._thumbnails: dict[int, QImage] = {}
         self._thumbnails_of: object = None  # the playlist the thumbnails show
@@ -239,6 +243,9 @@ class ShowWindow(QWidget):
             old_view.hide()
             old_view.deleteLater()
         self._refresh_chrome()
+        # Once the slide has settled (transition and count-up over), hand the memory the
+        # old slide and the transition's pictures left free back to the system.
+        self._settle_timer.start(SETTLE_MS)
 
     def _make_view(self, slide: SlideBase | None) -> SlideView | None:
         from kiosk.slides.idle import IdleView  # the calm slide when nothing is on air
