@@ -19,6 +19,7 @@ from kiosk.playlist.theme_spec import ThemeSpec, load_theme_spec
 
 log = logging.getLogger(__name__)
 FALLBACK_FAMILIES = [
+    "Kiosk Sans SC",  # the bundled font (assets/fonts), for a theme naming another family
     "Noto Sans CJK SC",
     "Noto Sans SC",
     "Source Han Sans SC",

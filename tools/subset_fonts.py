@@ -16,8 +16,13 @@ All OpenType layout features are kept, but only the default and Simplified
 Chinese (``ZHS``) language systems: the Japanese, Korean and Traditional
 Chinese ``locl`` variants would nearly double the file and, when the host locale
 is e.g. ja_JP, could make the shaper pick non-Chinese glyph forms. CFF hinting
-is dropped unless ``--keep-hinting`` is given. The family name and the whole
-name table (copyright and licence records included) are kept unchanged.
+is dropped unless ``--keep-hinting`` is given. The whole name table (copyright and
+licence records included) is kept, with the family renamed to ``Kiosk Sans SC``
+(``BUNDLED_FAMILY``): under its original name, a machine with fonts-noto-cjk installed
+would render with the system's 20 MB collection instead (other glyph versions, and
+~15 MB more resident memory), so the slides would not look the same everywhere. The
+OFL allows the rename (Noto declares no Reserved Font Name) and asks it of Modified
+Versions in spirit.
 
 Run from the repository root::
 
@@ -42,6 +47,8 @@ DEFAULT_SOURCES = REPO_ROOT.parent / "shared" / "sources"
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 
 FAMILY = "Noto Sans CJK SC"
+#: the bundled subset's family name (kiosk/playlist/theme_spec.py uses it by default)
+BUNDLED_FAMILY = "Kiosk Sans SC"
 STYLES: dict[str, str] = {
     "Regular": "NotoSansCJK-Regular.ttc",
     "Bold": "NotoSansCJK-Bold.ttc",
@@ -149,6 +156,27 @@ def prune_language_systems(font: TTFont, keep: frozenset[str]) -> None:
             script.LangSysCount = len(script.LangSysRecord)
 
 
+def rename_family(font: TTFont, old: str, new: str) -> None:
+    """Rename the family in the name table (family, full, unique and PostScript names,
+    typographic family) and in the CFF table, leaving every other record as it is."""
+    old_ps, new_ps = old.replace(" ", ""), new.replace(" ", "")
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6, 16, 17, 21):
+            text = record.toUnicode()
+            record.string = text.replace(old, new).replace(old_ps, new_ps).replace(
+                "NotoSansCJKsc", new_ps
+            )
+    if "CFF " in font:
+        # The collection's faces share one CFF table named after the JP face: name it
+        # after this face, as the name table now does.
+        name = font["name"]
+        cff = font["CFF "].cff
+        cff.fontNames = [name.getDebugName(6)]
+        top = cff.topDictIndex[0]
+        top.FamilyName = name.getDebugName(1)
+        top.FullName = name.getDebugName(4)
+
+
 def subset_options(keep_hinting: bool) -> subset.Options:
     """Build fontTools subsetter options: all layout features, full name table."""
     options = subset.Options()
@@ -181,6 +209,7 @@ def subset_style(
     subsetter = subset.Subsetter(subset_options(keep_hinting))
     subsetter.populate(unicodes={ord(ch) for ch in required | range_chars()})
     subsetter.subset(font)
+    rename_family(font, FAMILY, BUNDLED_FAMILY)
     font.recalcTimestamp = False  # keep head.modified: reproducible output
     out_path.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(out_path))

@@ -32,8 +32,10 @@ class ThemeColors(Strict):
 
 
 class ThemeFonts(Strict):
-    family: str = "Noto Sans CJK SC"
-    numbers: str = "Noto Sans CJK SC"
+    # The bundled subset of Noto Sans CJK SC, renamed so that a system copy of Noto
+    # (another version, 20 MB) never stands in for it: slides look the same everywhere.
+    family: str = "Kiosk Sans SC"
+    numbers: str = "Kiosk Sans SC"
 
 
 class ThemeSpec(Strict):

@@ -148,7 +148,7 @@ def test_installed_kiosk_registers_its_bundled_fonts(venv: Path, tmp_path: Path)
     )
     result = run([str(venv / BIN / f"python{EXE}"), "-c", code], tmp_path, env_for(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "Noto Sans CJK SC" in result.stdout
+    assert "Kiosk Sans SC" in result.stdout
 
 
 def test_prefix_install_finds_its_own_data_files(venv: Path, wheel: Path, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 REPO = Path(__file__).parents[2]
 FONT_DIR = REPO / "assets" / "fonts"
 FONT_FILES = [FONT_DIR / "NotoSansSC-Regular.otf", FONT_DIR / "NotoSansSC-Bold.otf"]
-FAMILY = "Noto Sans CJK SC"
+FAMILY = "Kiosk Sans SC"
 TEXT = "向人民报告江苏公安平安答卷警察节致敬"
 TOFU = "\u25a1" * len(TEXT)  # WHITE SQUARE, what a missing glyph looks like
 DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")

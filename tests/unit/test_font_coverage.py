@@ -20,7 +20,7 @@ DATA_DIR = REPO / "data"
 PLAYLIST_PATTERNS = ("*.yaml", "*.yml", "*.csv")  # playlists and the chart data they name
 SOURCES_DIR = Path(__file__).parents[2].parent / "shared" / "sources"
 REPORT = SOURCES_DIR / "jiangsu-police-day-2023-report.txt"
-FAMILY = "Noto Sans CJK SC"
+FAMILY = "Kiosk Sans SC"
 SHOWN_MISSING = 200
 
 
