@@ -1,6 +1,6 @@
 """Soak: the default playlist with very short durations for thousands of slide changes.
 
-Run: python -m bench.soak [--changes 5000] [--warmup 300] [--size 1280x720]
+Run: python -m bench.soak [--changes 5000] [--warmup 300] [--size 1920x1080]
 The real window, player, transitions and slides run on Qt's event loop (offscreen), on
 the wall clock. Reports RSS after warm-up and at the end, the growth, and the number of
 errors logged. Goal: growth under 10 MB after warm-up, no errors.
@@ -43,7 +43,7 @@ class ErrorCounter(logging.Handler):
 def run(
     changes: int = 5000,
     warmup: int = 300,
-    size: tuple[int, int] = (1280, 720),
+    size: tuple[int, int] = (1920, 1080),
     slide_seconds: float = 0.02,
     transition_seconds: float = 0.03,
 ) -> dict[str, float]:
@@ -102,7 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--warmup", type=int, default=300)
-    parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--size", default="1920x1080")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     for name, value in run(args.changes, args.warmup, size).items():  # type: ignore[arg-type]

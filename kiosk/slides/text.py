@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
@@ -207,6 +208,12 @@ class TextView(SlideView):
             boxes.append((bullet, QRectF(left, top, width, height)))
             top += height + gap
         return boxes
+
+    def animated_area(self, layout: Any) -> QRectF:
+        """What comes in comes in under the title; the title and footer stay still."""
+        block = layout.title
+        margin = block.vmin * 2
+        return block.body.adjusted(-margin, -margin, margin, margin)
 
     def paint_content(self, painter: QPainter, layout: TextLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.title)
