@@ -107,17 +107,20 @@ class OverlayWidget(QWidget):
             self._paint_help(painter, metrics)
         painter.end()
 
+    @staticmethod
+    def _status_row(m: Metrics) -> tuple[float, float]:
+        """Top and height of the status row's panels."""
+        return m.safe_rect().top() + m.vmin * 1.6, m.vmin * 3.6
+
     def _status_band(self, m: Metrics) -> QRect:
-        """The strip across the top that the status row may paint in."""
-        safe = m.safe_rect()
-        bottom = safe.top() + m.vmin * (1.6 + 3.6 + 1.0)
-        return QRect(0, 0, self.width(), math.ceil(bottom))
+        """The strip across the top that the status row may paint in (a vmin to spare)."""
+        top, height = self._status_row(m)
+        return QRect(0, 0, self.width(), math.ceil(top + height + m.vmin))
 
     def _paint_status_row(self, painter: QPainter, m: Metrics) -> None:
         """Top-right, above the content area: [reload badge] [paused] [3 / 30]."""
-        safe = m.safe_rect()
-        right = safe.right() - m.vmin * 2.5
-        top, height = safe.top() + m.vmin * 1.6, m.vmin * 3.6
+        right = m.safe_rect().right() - m.vmin * 2.5
+        top, height = self._status_row(m)
         if self.state.counter and self.theme.spec.counter:
             font = self.theme.font(m.vmin * 1.9, QFont.Weight.Medium)
             width = paint.text_size(self.state.counter, font)[0] + m.vmin * 0.5

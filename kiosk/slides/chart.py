@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QGraphicsScene, QWidget
 from kiosk.numbers import decimals_of
 from kiosk.playlist.model import SlideBase
 from kiosk.slides.base import SlideContext, SlideView
-from kiosk.slides.layout import TitleBlock, title_block
+from kiosk.slides.layout import TitleBlock, body_area, title_block
 from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Metrics, Theme, color
 
@@ -128,9 +128,7 @@ class ChartView(SlideView):
 
     def animated_area(self, layout: Any) -> QRectF:
         """The chart grows in the body under the title; the title and footer stay still."""
-        body: QRectF = layout.frame.body
-        margin = layout.frame.vmin * 2  # value labels and end markers may overhang the body
-        return body.adjusted(-margin, -margin, margin, margin)
+        return body_area(layout.frame)
 
     def paint_chart(self, painter: QPainter, layout: object, t: float, clip: QRectF | None = None) -> None:
         """Render the pyqtgraph items at t with the slide's painter (optionally clipped)."""

@@ -24,8 +24,7 @@ from kiosk import numbers
 from kiosk.numbers import FigureText
 from kiosk.slides import paint
 from kiosk.slides.layout import clamp01
-from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
-from kiosk.slides.sprites import Sprite, paint_sprite
+from kiosk.slides.sprites import Sprite, paint_sprite, sprite_reach
 from kiosk.theme import Theme
 
 #: seconds a number counts up when the playlist does not say (`count_up` unset)
@@ -319,8 +318,7 @@ def number_area(group: FigureGroup) -> QRectF:
     metrics = QFontMetricsF(group.number_font)
     area = group.number_box.united(group.arrow_rect).united(group.bounds)
     area = area.united(QRectF(area.left(), group.baseline - metrics.ascent(), area.width(), metrics.height()))
-    margin = SPRITE_MARGIN + metrics.height() * 0.05
-    return area.adjusted(-margin, -margin, margin, margin)
+    return sprite_reach(area, extra=metrics.height() * 0.05)
 
 
 def paint_number(

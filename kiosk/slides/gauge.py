@@ -64,8 +64,7 @@ from kiosk.slides.layout import (
     title_sprite,
     wrapped_height,
 )
-from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
-from kiosk.slides.sprites import Sprite, draw_all, paint_sprite, text_sprite
+from kiosk.slides.sprites import Sprite, draw_all, paint_sprite, sprite_reach, text_sprite
 from kiosk.theme import Metrics
 
 #: where the ring starts (degrees, counter-clockwise from 3 o'clock: lower left) ...
@@ -261,11 +260,10 @@ class GaugeView(SlideView):
 
     def animated_area(self, layout: GaugeLayout) -> QRectF:
         """The ring (with its round caps), the counting number inside it and the note."""
-        reach = layout.thickness / 2 + SPRITE_MARGIN + 1
-        area = layout.arc_rect.adjusted(-reach, -reach, reach, reach).united(number_area(layout.group))
+        ring = sprite_reach(layout.arc_rect, extra=layout.thickness / 2 + 1)
+        area = ring.united(number_area(layout.group))
         if layout.note_box is not None:
-            margin = SPRITE_MARGIN + 1
-            area = area.united(layout.note_box.adjusted(-margin, -margin, margin, margin))
+            area = area.united(sprite_reach(layout.note_box))
         return area
 
     def paint_content(self, painter: QPainter, layout: GaugeLayout, t: float) -> None:

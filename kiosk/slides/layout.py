@@ -49,6 +49,13 @@ class TitleBlock:
     hang: float = 0.0
 
 
+def body_area(block: TitleBlock) -> QRectF:
+    """The body under the title with 2 vmin around it (value labels, markers and rising
+    lines may overhang it): where a slide's content comes in while its title stays still."""
+    margin = block.vmin * 2
+    return block.body.adjusted(-margin, -margin, margin, margin)
+
+
 def title_block(theme: Theme, metrics: Metrics, title: str | None) -> TitleBlock:
     """The title position every slide type shares, and the body under it.
 

@@ -55,6 +55,13 @@ class Sprite:
         painter.restore()
 
 
+def sprite_reach(area: QRectF, extra: float = 1.0) -> QRectF:
+    """Everything a sprite made for area may paint: its MARGIN, and `extra` px more (the
+    repaint area of a slide's animation, SlideView.animated_area)."""
+    grow = MARGIN + extra
+    return area.adjusted(-grow, -grow, grow, grow)
+
+
 def draw_all(painter: QPainter, sprites: Iterable[Sprite | None], opacity: float = 1.0) -> None:
     """Blit each sprite that is there (a layout keeps None for a part a slide lacks)."""
     for sprite in sprites:

@@ -49,8 +49,7 @@ from kiosk.slides.layout import (
     title_sprite,
     wrapped_height,
 )
-from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
-from kiosk.slides.sprites import Sprite, draw_all, text_sprite
+from kiosk.slides.sprites import Sprite, draw_all, sprite_reach, text_sprite
 from kiosk.theme import Metrics
 
 #: the number's largest size, in vmin
@@ -150,8 +149,7 @@ class StatView(SlideView):
         """The counting digits, the arrow and the note."""
         area = number_area(layout.group)
         if layout.note_box is not None:
-            margin = SPRITE_MARGIN + 1
-            area = area.united(layout.note_box.adjusted(-margin, -margin, margin, margin))
+            area = area.united(sprite_reach(layout.note_box))
         return area
 
     def paint_content(self, painter: QPainter, layout: StatLayout, t: float) -> None:

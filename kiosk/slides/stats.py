@@ -52,8 +52,7 @@ from kiosk.slides.layout import (
     title_block,
     title_sprite,
 )
-from kiosk.slides.sprites import MARGIN as SPRITE_MARGIN
-from kiosk.slides.sprites import Sprite, paint_sprite
+from kiosk.slides.sprites import Sprite, paint_sprite, sprite_reach
 from kiosk.theme import Metrics
 
 #: seconds between one card's start and the next one's
@@ -317,8 +316,7 @@ class StatsView(SlideView):
         area = QRectF(layout.cards[0].rect)
         for card in layout.cards[1:]:
             area = area.united(card.rect)
-        margin = SPRITE_MARGIN + 2
-        return area.adjusted(-margin, -margin, margin, margin + abs(layout.rise))
+        return sprite_reach(area, extra=2).adjusted(0, 0, 0, abs(layout.rise))
 
     def paint_content(self, painter: QPainter, layout: StatsLayout, t: float) -> None:
         if layout.title_sprite is not None:

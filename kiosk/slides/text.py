@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
@@ -28,7 +27,7 @@ from kiosk.playlist.model import TextSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
 from kiosk.slides.breaks import tidy_breaks
-from kiosk.slides.layout import TitleBlock, fade, paint_title, title_block
+from kiosk.slides.layout import TitleBlock, body_area, fade, paint_title, title_block
 from kiosk.slides.sprites import Sprite, text_sprite
 from kiosk.theme import Metrics
 
@@ -209,11 +208,9 @@ class TextView(SlideView):
             top += height + gap
         return boxes
 
-    def animated_area(self, layout: Any) -> QRectF:
+    def animated_area(self, layout: TextLayout) -> QRectF:
         """What comes in comes in under the title; the title and footer stay still."""
-        block = layout.title
-        margin = block.vmin * 2
-        return block.body.adjusted(-margin, -margin, margin, margin)
+        return body_area(layout.title)
 
     def paint_content(self, painter: QPainter, layout: TextLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.title)

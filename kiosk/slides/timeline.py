@@ -14,7 +14,6 @@ the last node the line runs on to its end. The title is still from the first fra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
@@ -27,6 +26,7 @@ from kiosk.slides.breaks import phrase_font, tidy_breaks
 from kiosk.slides.layout import (
     TitleBlock,
     block_height,
+    body_area,
     fit_lines,
     lines_needed,
     paint_title,
@@ -268,11 +268,9 @@ class TimelineView(SlideView):
 
     # ------------------------------------------------------------ paint
 
-    def animated_area(self, layout: Any) -> QRectF:
+    def animated_area(self, layout: TimelineLayout) -> QRectF:
         """What comes in comes in under the title; the title and footer stay still."""
-        block = layout.title
-        margin = block.vmin * 2
-        return block.body.adjusted(-margin, -margin, margin, margin)
+        return body_area(layout.title)
 
     def paint_content(self, painter: QPainter, layout: TimelineLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.title)
