@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
@@ -18,6 +19,12 @@ from kiosk import __version__, memory
 from kiosk.playlist.model import Playlist
 from kiosk.slides.base import SlideContext
 from kiosk.theme import load_theme, register_fonts
+
+if TYPE_CHECKING:  # imported where used: they are not needed before the first frame
+    from kiosk.player import Player
+    from kiosk.reload import Reloader
+    from kiosk.system import ScreenSaverInhibitor, Watchdog
+    from kiosk.window import ShowWindow
 
 log = logging.getLogger("kiosk")
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -146,29 +153,28 @@ class ShowServices:
     the watchdog thread. They start just after the first frame, so the audience sees the
     first slide sooner (bench/startup.py)."""
 
-    def __init__(self, window: object, player: object) -> None:
+    def __init__(self, window: ShowWindow, player: Player) -> None:
         self.window, self.player = window, player
-        self.reloader: object | None = None
-        self.inhibitor: object | None = None
-        self.watchdog: object | None = None
+        self.reloader: Reloader | None = None
+        self.inhibitor: ScreenSaverInhibitor | None = None
+        self.watchdog: Watchdog | None = None
 
     def start(self) -> None:
         from kiosk.reload import Reloader
         from kiosk.system import ScreenSaverInhibitor, Watchdog
 
-        reloader = Reloader(self.window, self.player)  # type: ignore[arg-type]
-        self.window.reload_requested.connect(reloader.reload_now)  # type: ignore[attr-defined]
-        inhibitor = ScreenSaverInhibitor()
-        inhibitor.inhibit()
-        watchdog = Watchdog()
-        watchdog.start()
-        self.reloader, self.inhibitor, self.watchdog = reloader, inhibitor, watchdog
+        self.reloader = Reloader(self.window, self.player)
+        self.window.reload_requested.connect(self.reloader.reload_now)
+        self.inhibitor = ScreenSaverInhibitor()
+        self.inhibitor.inhibit()
+        self.watchdog = Watchdog()
+        self.watchdog.start()
 
     def stop(self) -> None:
         if self.watchdog is not None:
-            self.watchdog.stop()  # type: ignore[attr-defined]
+            self.watchdog.stop()
         if self.inhibitor is not None:
-            self.inhibitor.release()  # type: ignore[attr-defined]
+            self.inhibitor.release()
 
 
 FIRST_FRAME_PROBE = "KIOSK_FIRST_FRAME_PROBE"

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import sys
 from functools import cache
-
-log = logging.getLogger(__name__)
 
 #: glibc's mallopt parameter number for the mmap threshold (malloc.h: M_MMAP_THRESHOLD)
 M_MMAP_THRESHOLD = -3
