@@ -9,7 +9,6 @@ wherever the KIOSK_SOURCES environment variable points).
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -19,11 +18,12 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.conftest import REPORT_NAME, sources_dir
+
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 DEFAULT_PLAYLIST = DATA / "police-day-2023.yaml"
 EXAMPLE_PLAYLIST = DATA / "examples" / "every-slide-type.yaml"
-REPORT_NAME = "jiangsu-police-day-2023-report.txt"
 
 # The three characters-lost-in-extraction repairs listed in sources/README.md.
 REPAIRS = (
@@ -57,25 +57,15 @@ SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 # ---------------------------------------------------------------- helpers
 
 
-def sources_dir() -> Path:
-    """`../shared/sources` beside the clone, else $KIOSK_SOURCES; fail if neither."""
-    beside = REPO.parent / "shared" / "sources"
-    if (beside / REPORT_NAME).is_file():
-        return beside
-    env = os.environ.get("KIOSK_SOURCES")
-    if env and (Path(env) / REPORT_NAME).is_file():
-        return Path(env)
-    pytest.fail(
-        f"source report {REPORT_NAME} not found: looked in {beside}"
-        + (f" and in KIOSK_SOURCES={env}" if env else " (KIOSK_SOURCES is not set)")
-        + ". The default playlist's figures are checked against it: put the shared"
-        " sources folder beside the clone or point KIOSK_SOURCES at it."
-    )
-
-
 @pytest.fixture(scope="module")
 def report() -> str:
-    text = (sources_dir() / REPORT_NAME).read_text(encoding="utf-8")
+    folder = sources_dir()
+    if folder is None:
+        pytest.fail(
+            f"source report {REPORT_NAME} not found beside the clone or in $KIOSK_SOURCES;"
+            " KIOSK_REQUIRE_SOURCES is set, so the figures must be checked against it"
+        )
+    text = (folder / REPORT_NAME).read_text(encoding="utf-8")
     for broken, repaired in REPAIRS:
         text = text.replace(broken, repaired)
     return text
@@ -256,6 +246,7 @@ def slide_problems(report: str, slide: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- the default playlist
 
 
+@pytest.mark.sources
 def test_every_figure_comes_from_the_report(report: str, playlist: dict[str, Any]) -> None:
     problems = []
     for n, slide in enumerate(playlist["slides"], 1):
