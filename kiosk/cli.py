@@ -7,12 +7,18 @@ Qt is imported only by the commands that draw, so `check` and `schema` stay fast
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
+
+if TYPE_CHECKING:
+    from kiosk.playlist import Playlist
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 SUBCOMMANDS = ("check", "export", "schema")
@@ -23,9 +29,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args)
+        mistyped = _mistyped_subcommand(args)
+        if mistyped is not None:
+            print(mistyped, file=sys.stderr)
+            return EXIT_BAD_INPUT
         return _run_play(args)
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # `kiosk schema | head`: the reader has gone; say nothing more and exit quietly.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush
+    does not raise again (the Python docs' recipe for SIGPIPE)."""
+    import os
+
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _mistyped_subcommand(args: list[str]) -> str | None:
+    """`kiosk chek show.yaml`: a first word that is no file and looks like a subcommand."""
+    if not args or args[0].startswith("-") or Path(args[0]).exists():
+        return None
+    word = args[0]
+    if word.lower().endswith((".yaml", ".yml")):
+        return None  # a playlist that is not there: the loader says so with its path
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        return (
+            f"kiosk: unknown command '{word}' (did you mean '{close[0]}'?); "
+            f"commands: {', '.join(SUBCOMMANDS)}"
+        )
+    if len(args) > 1:
+        return (
+            f"kiosk: unknown command '{word}'; commands: {', '.join(SUBCOMMANDS)}, "
+            "or give one playlist file to play"
+        )
+    return None
 
 
 def version_text() -> str:
@@ -83,14 +128,33 @@ def _run_play(args: list[str]) -> int:
 def subcommand_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk")
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="validate playlists")
-    check.add_argument("playlists", nargs="+", metavar="PLAYLIST")
-    export = sub.add_parser("export", help="render each slide's final frame to PNG (and PDF)")
-    export.add_argument("playlist")
-    export.add_argument("--out", type=Path, required=True, metavar="DIR")
-    export.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
-    export.add_argument("--pdf", type=Path, metavar="FILE")
-    sub.add_parser("schema", help="print the playlist JSON Schema")
+    check = sub.add_parser(
+        "check",
+        help="validate playlists",
+        description="Validate playlists without playing them: every problem of every file is "
+        "printed as FILE:LINE:COL: message. Warnings (characters no bundled font has, slides "
+        "that are never or not today on air) do not change the exit code.",
+        epilog="Exit codes: 0 every playlist is valid, 2 at least one has problems.",
+    )
+    check.add_argument("playlists", nargs="+", metavar="PLAYLIST", help="playlist YAML files")
+    export = sub.add_parser(
+        "export",
+        help="render each slide's final frame to PNG (and PDF)",
+        description="Render each slide's final frame as DIR/NN-<id>.png, and with --pdf one "
+        "PDF page per slide. Needs no screen (it draws offscreen).",
+        epilog="Exit codes: 0 written, 1 a file could not be written, 2 the playlist has problems.",
+    )
+    export.add_argument("playlist", help="playlist YAML file")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the PNG files")
+    export.add_argument(
+        "--size", type=_size, default=(1920, 1080), metavar="WxH", help="picture size (default 1920x1080)"
+    )
+    export.add_argument("--pdf", type=Path, metavar="FILE", help="also write every slide into one PDF")
+    sub.add_parser(
+        "schema",
+        help="print the playlist JSON Schema",
+        description="Print the playlist JSON Schema, for editors' YAML language servers.",
+    )
     return parser
 
 
@@ -113,6 +177,8 @@ def _check(paths: list[str]) -> int:
     if playlists is None:
         return EXIT_BAD_INPUT
     for path, playlist in zip(paths, playlists, strict=True):
+        for warning in _warnings(playlist):
+            print(warning, file=sys.stderr)
         playable = playlist.playable()
         print(
             f"{path}: OK, {len(playable)} slides"
@@ -124,6 +190,18 @@ def _check(paths: list[str]) -> int:
             + f", loop {format_duration(playlist.loop_seconds())}"
         )
     return EXIT_OK
+
+
+def _warnings(playlist: Playlist) -> list[str]:
+    """What `kiosk check` warns about in a valid playlist, as FILE:LINE:COL lines."""
+    from datetime import datetime
+
+    from kiosk.playlist.advice import playlist_document, schedule_warnings
+
+    document = playlist_document(playlist)
+    if document is None:
+        return []
+    return [str(problem) for problem in schedule_warnings(playlist, document, datetime.now())]
 
 
 def _export(options: argparse.Namespace) -> int:

@@ -181,6 +181,9 @@ def _parse(text: str, name: str) -> Document:
         where = Mark(name, mark.line + 1, mark.column + 1) if mark else file_mark(name)
         if "maximum nesting depth" in str(exc.problem):  # libyaml stops at 1000 levels
             raise _one(where, f"values are nested more than {MAX_DEPTH} deep") from None
+        hinted = _hint(text, name, where, exc)
+        if hinted is not None:
+            raise _one(*hinted) from None
         raise _one(where, f"this is not valid YAML: {exc.problem or exc.context}") from None
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (a control character pasted from a chat message).
@@ -205,6 +208,37 @@ def _parse(text: str, name: str) -> Document:
     if walker.problems:
         raise PlaylistError(walker.problems)
     return Document(data, name, walker.value_marks, walker.key_marks)
+
+
+#: a key written with a full-width colon (an input method's '：'), as in `body： 内容`
+_FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?)\s*：")
+#: characters YAML reserves at the start of a plain value, and how to write them instead
+_RESERVED_START = {
+    "%": "a value that starts with '%' must be quoted, for example unit: \"%\"",
+    "@": "a value that starts with '@' must be quoted, for example \"@江苏公安\"",
+    "`": "a value that starts with '`' must be quoted",
+    "\t": "indent with spaces, not tabs (YAML does not allow tabs for indentation)",
+}
+
+
+def _hint(text: str, name: str, where: Mark, exc: yaml.MarkedYAMLError) -> tuple[Mark, str] | None:
+    """The usual slips behind libyaml's terse errors, said in a person's words: a
+    full-width colon after a key, an unquoted '%' or '@', a tab used for indentation."""
+    lines = text.splitlines()
+    for number in range(min(where.line, len(lines)), 0, -1):
+        match = _FULLWIDTH_KEY.match(lines[number - 1])
+        if match and "could not find expected ':'" in str(exc.problem) + str(exc.context):
+            colon_column = match.end()  # 1-based: the colon is the match's last character
+            return Mark(name, number, colon_column), (
+                f"'{match.group(2).strip()}' is followed by a full-width colon '：'; "
+                "YAML needs an ASCII colon and a space: 'key: value'"
+            )
+    if 1 <= where.line <= len(lines):
+        line = lines[where.line - 1]
+        character = line[where.column - 1 : where.column]
+        if character in _RESERVED_START and "cannot start any token" in str(exc.problem):
+            return where, f"this is not valid YAML: {_RESERVED_START[character]}"
+    return None
 
 
 def load_file(path: Path) -> Document:
