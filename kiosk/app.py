@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,11 @@ def ensure_application() -> QApplication:
 
 
 def slide_context(playlist: Playlist) -> SlideContext:
-    return SlideContext(load_theme(playlist.theme, playlist.folder), playlist.folder)
+    """The theme the playlist names, with the playlist's own footer line when it has one."""
+    theme = load_theme(playlist.theme, playlist.folder)
+    if playlist.footer is not None:
+        theme = replace(theme, spec=theme.spec.model_copy(update={"footer": playlist.footer}))
+    return SlideContext(theme, playlist.folder)
 
 
 def display_problem() -> str | None:
@@ -112,7 +117,6 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         return EXIT_FAILURE
     player = Player(playlist, loop=False if options.no_loop else None)
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
-    window.wanted_screen = options.screen if options.screen and not options.screen.isdigit() else None
     if not player.start(options.start):
         print(
             f"kiosk: --start {options.start}: no such slide on air "

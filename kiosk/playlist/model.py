@@ -534,6 +534,11 @@ class PlaylistSettings(Strict):
     version: Literal[1] = 1
     title: Text | None = None
     theme: str = "police-blue"
+    footer: Text | None = Field(
+        default=None,
+        description="The line at the bottom of every slide, for example your department's name; "
+        "it replaces the theme's footer (built-in themes have none).",
+    )
     defaults: Defaults = Field(default_factory=Defaults)
     loop: bool = True
 
@@ -554,7 +559,10 @@ class Playlist(PlaylistSettings):
         return self._path.parent if self._path else Path.cwd()
 
     def resolve(self, relative: str) -> Path:
-        return self.folder / relative
+        """The file `relative` names, confined to the folder (kiosk/playlist/paths.py)."""
+        from kiosk.playlist.paths import inside
+
+        return inside(self.folder, relative)
 
     def duration_of(self, slide: SlideBase) -> float:
         return slide.duration if slide.duration is not None else self.defaults.duration
