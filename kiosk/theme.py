@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QLinearGradient, QPainter
 
 from kiosk import resources
+from kiosk.playlist.paths import inside
 from kiosk.playlist.theme_spec import ThemeSpec, load_theme_spec
 
 log = logging.getLogger(__name__)
@@ -108,8 +109,10 @@ def load_theme(name_or_path: str, playlist_folder: Path | None = None) -> Theme:
     builtin = resources.themes() / f"{name_or_path}.yaml"
     if builtin.exists():
         return Theme(load_theme_spec(builtin))
-    path = (playlist_folder or Path.cwd()) / name_or_path
-    return Theme(load_theme_spec(path))
+    folder = playlist_folder or Path.cwd()
+    spec = load_theme_spec(inside(folder, name_or_path))  # the folder rule (SECURITY.md)
+    spec._root = folder  # its logo too must stay in the playlist's folder
+    return Theme(spec)
 
 
 @dataclass(frozen=True)

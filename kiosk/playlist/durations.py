@@ -24,7 +24,9 @@ def parse_duration(value: object) -> float:
         seconds = _parse_text(value)
     else:
         raise ValueError(f"a duration must be a number of seconds or text like '8s', got {value!r}")
-    if math.isnan(seconds) or seconds < 0:
+    if math.isnan(seconds):  # 'nan' parses as a float; it is no length of time at all
+        raise ValueError(f"{value!r} is not a number; write seconds like 8, '8s', '1m30s' or '600ms'")
+    if seconds < 0:
         raise ValueError(f"a duration cannot be negative, got {value!r}")
     if seconds > MAX_SECONDS:
         raise ValueError(f"a duration must be at most 24h, got {value!r}")

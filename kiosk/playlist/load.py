@@ -18,6 +18,7 @@ from kiosk.playlist.model import (
     PlaylistSettings,
     SlideBase,
 )
+from kiosk.playlist.paths import OutsideFolder, confine, real_path
 from kiosk.playlist.safeyaml import Document, Path_, gc_paused, load_file, parse, readable
 
 BUILTIN_THEMES = ("police-blue", "light")
@@ -37,13 +38,18 @@ def load_playlist_text(text: str, name: str = "<playlist>", folder: Path | None 
 
 
 def build_playlist(document: Document, path: Path) -> Playlist:
-    checker = _Checker(document, path.parent)
+    # The playlist's real path, resolved once: its folder is the one the check confines
+    # files to and the one the show and export open them from (kiosk/playlist/paths.py),
+    # so a playlist reached through a symlink cannot be checked in one folder and
+    # played from another.
+    real = real_path(path)
+    checker = _Checker(document, real.parent)
     with gc_paused():  # many small objects, none to collect: three times faster
         playlist = checker.check()
     if checker.problems:
         raise PlaylistError(checker.problems)
     assert playlist is not None
-    playlist._path = path.resolve()
+    playlist._path = real
     return playlist
 
 
@@ -244,14 +250,16 @@ def file_problem(folder: Path, relative: str) -> str | None:
     shown = _shown(relative, 80)
     try:
         root = folder.resolve()
-        target = (folder / relative).resolve()
-        if not target.is_relative_to(root):
+        try:
+            target = confine(root, relative)
+        except OutsideFolder:
             return (
                 f"'{shown}' is outside the playlist's folder; keep images and data files "
                 "in the playlist's folder or below it"
             )
         if not target.exists():
-            return f"file not found: '{shown}' (looked in {root})"
+            # The hint goes before the folder: readable() cuts long text between quotes.
+            return f"file not found: '{shown}'{_name_hint(root, relative)} (looked in {root})"
         if not target.is_file():
             return f"'{shown}' is not a file"
     except RuntimeError:
@@ -260,6 +268,30 @@ def file_problem(folder: Path, relative: str) -> str | None:
         reason = getattr(exc, "strerror", None) or "the file system refuses this name"
         return f"'{shown}' cannot be used as a file name: {reason}"
     return None
+
+
+def _name_hint(root: Path, relative: str) -> str:
+    """Why a name that is not found may still be meant: Windows separators ('images\\logo.png'
+    names one file called that on Linux) or a case that differs (names are case-sensitive
+    here, not on the Windows PC the playlist was written on)."""
+    if "\\" in relative:
+        fixed = re.sub(r"[\\/]+", "/", relative)
+        try:
+            if confine(root, fixed).is_file():
+                return f"; did you mean '{_shown(fixed, 80)}'? (write folders with /, not \\)"
+        except (OutsideFolder, RuntimeError, OSError, ValueError):
+            pass
+        relative = fixed
+    folder, _, name = relative.rpartition("/")
+    try:
+        parent = confine(root, folder) if folder else root
+        names = [entry.name for entry in parent.iterdir()] if parent.is_dir() else []
+    except (OutsideFolder, RuntimeError, OSError, ValueError):
+        return ""
+    same = [n for n in names if n.lower() == name.lower() and n != name]
+    if same:
+        return f"; the folder has '{_shown(same[0], 80)}': names are case-sensitive"
+    return ""
 
 
 def name_problem(relative: str) -> str | None:

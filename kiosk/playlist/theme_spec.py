@@ -6,6 +6,7 @@ kiosk/theme.py turns a ThemeSpec into Qt colours and fonts.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -50,11 +51,19 @@ class ThemeSpec(Strict):
     overscan: float = Field(default=0.0, ge=0, le=10, description="Margin in percent per edge.")
 
     _folder: Path | None = None
+    #: the playlist's folder for a playlist's own theme: its logo is confined to it
+    _root: Path | None = None
 
     def logo_path(self) -> Path | None:
         if not self.logo:
             return None
-        return (self._folder or Path.cwd()) / self.logo
+        folder = self._folder or Path.cwd()
+        if self._root is None:  # a built-in theme: its logo is one of kiosk's own files
+            return folder / self.logo
+        from kiosk.playlist.paths import inside
+
+        # Named relative to the theme file, kept inside the playlist's folder (SECURITY.md).
+        return inside(self._root, os.path.relpath(folder, self._root) + "/" + self.logo)
 
 
 def load_theme_spec(path: Path) -> ThemeSpec:

@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.playlist.model import SlideBase
+from kiosk.playlist.paths import inside
 from kiosk.slides import paint
 from kiosk.theme import Metrics, Theme
 
@@ -37,7 +38,9 @@ class SlideContext:
     folder: Path
 
     def resolve(self, relative: str) -> Path:
-        return self.folder / relative
+        # The folder rule at the moment of opening (SECURITY.md): links followed, then
+        # confined to the playlist's real folder, as `kiosk check` decided.
+        return inside(self.folder, relative)
 
 
 class SlideView(QWidget):

@@ -373,6 +373,67 @@ def test_symlinked_playlist_folder_leading_out_is_fine_for_its_own_files(tmp_pat
         load_playlist(tmp_path / "alias" / "show.yaml")
 
 
+def linked_playlist_stick(tmp_path: Path) -> Path:
+    """The trick of issue 20: `stick/show.yaml -> sub/show.yaml`, and `stick/sub/photo.png`
+    a link out to a secret. Read from the link's folder, 'photo.png' is an innocent file
+    beside the link; read from the playlist's real folder, it is the secret."""
+    stick = tmp_path / "stick"
+    (stick / "sub").mkdir(parents=True)
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "private.png").write_bytes(tiny_png())
+    (stick / "photo.png").write_bytes(tiny_png())
+    (stick / "sub" / "show.yaml").write_text("slides:\n  - {type: image, src: photo.png}\n", encoding="utf-8")
+    (stick / "sub" / "photo.png").symlink_to("../../secret/private.png")
+    (stick / "show.yaml").symlink_to("sub/show.yaml")
+    return stick
+
+
+def test_a_symlinked_playlist_cannot_get_round_the_folder_rule(tmp_path: Path) -> None:
+    """The check judges files from the playlist's real folder, the one the show opens
+    them from: the link out is refused by `kiosk check`, by play and by export alike."""
+    stick = linked_playlist_stick(tmp_path)
+    with pytest.raises(PlaylistError, match=r"'photo\.png' is outside the playlist's folder"):
+        load_playlist(stick / "show.yaml")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for command in (["check"], ["export", "--out", str(tmp_path / "out"), "--size", "160x90"]):
+        argv = [sys.executable, "-m", "kiosk", command[0], str(stick / "show.yaml"), *command[1:]]
+        result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "outside the playlist's folder" in result.stderr
+    assert not list(tmp_path.glob("out/*.png"))
+
+
+def test_the_show_confines_files_when_it_opens_them(tmp_path: Path) -> None:
+    """A link swapped in after the check (a live edit, a sync) still does not reach the
+    screen: the show resolves names by the same rule when it opens them."""
+    from kiosk.playlist.paths import REFUSED
+    from kiosk.slides.base import SlideContext
+
+    stick = linked_playlist_stick(tmp_path)
+    (stick / "sub" / "photo.png").unlink()
+    (stick / "sub" / "photo.png").write_bytes(tiny_png())
+    playlist = load_playlist(stick / "show.yaml")
+    assert playlist.folder == (stick / "sub").resolve()
+    assert playlist.resolve("photo.png") == (stick / "sub" / "photo.png").resolve()
+    (stick / "sub" / "photo.png").unlink()
+    (stick / "sub" / "photo.png").symlink_to("../../secret/private.png")
+    context = SlideContext(theme=None, folder=playlist.folder)  # type: ignore[arg-type]
+    for opened in (playlist.resolve("photo.png"), context.resolve("photo.png")):
+        assert opened == REFUSED
+        assert not opened.exists()
+
+
+def test_windows_separators_and_case_get_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes(tiny_png())
+    (tmp_path / "Logo.png").write_bytes(tiny_png())
+    lines = refused(
+        tmp_path, "slides:\n  - {type: image, src: 'images\\logo.png'}\n  - {type: image, src: logo.png}\n"
+    )
+    assert "file not found" in lines[0] and "did you mean 'images/logo.png'?" in lines[0]
+    assert "the folder has 'Logo.png': names are case-sensitive" in lines[1]
+
+
 def test_paths_that_stay_inside_are_allowed(show: Path) -> None:
     (show / "sub" / "inner.png").write_bytes(tiny_png())
     (show / "inside-link.png").symlink_to("sub/inner.png")
