@@ -19,10 +19,12 @@ run: setup
 
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: setup
 	tools/system-deps.sh test
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 goldens: setup

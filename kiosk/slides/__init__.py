@@ -33,7 +33,8 @@ VIEWS: dict[str, str] = {
 def view_class(slide_type: str) -> type[SlideView]:
     module_name, class_name = VIEWS[slide_type].split(":")
     try:
-        return getattr(importlib.import_module(module_name), class_name)
+        view: type[SlideView] = getattr(importlib.import_module(module_name), class_name)
+        return view
     except ModuleNotFoundError as exc:
         if exc.name != module_name:
             raise

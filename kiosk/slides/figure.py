@@ -394,13 +394,11 @@ def number_glyphs(group: FigureGroup, color: QColor, dpr: float = 1.0) -> Number
         # Pen at (0, 0) on the baseline; the box is the line's, the sprite is cut to the ink.
         box = QRectF(0, -metrics.ascent(), advance + 4, metrics.height())
         ink = metrics.boundingRect(ch).adjusted(-3, -3, 3, 3)
-        sprite = paint_sprite(
-            ink,
-            lambda painter, ch=ch, box=box: paint.draw_text(
-                painter, box, ch, font, color, paint.ALIGN_TOP_LEFT, wrap=False
-            ),
-            dpr=dpr,
-        )
+
+        def paint_glyph(painter: QPainter, ch: str = ch, box: QRectF = box) -> None:
+            paint.draw_text(painter, box, ch, font, color, paint.ALIGN_TOP_LEFT, wrap=False)
+
+        sprite = paint_sprite(ink, paint_glyph, dpr=dpr)
         glyphs[ch] = (sprite, advance)
     return NumberGlyphs(glyphs)
 

@@ -22,7 +22,8 @@ class IdleView(SlideView):
     entry_seconds = 0.0
 
     def __init__(self, playlist: Playlist, context: SlideContext, parent: QWidget | None = None) -> None:
-        super().__init__(TitleSlide(title=playlist.title or " "), context, parent)
+        self.playlist_title = playlist.title or " "
+        super().__init__(TitleSlide(title=self.playlist_title), context, parent)
         self._minute = QTimer(self)
         self._minute.setSingleShot(True)
         self._minute.timeout.connect(self._new_minute)
@@ -41,7 +42,7 @@ class IdleView(SlideView):
         title_box = QRectF(box.left(), box.top(), box.width(), metrics.vmin * 8)
         title_font = paint.fit_font(
             lambda px: self.theme.font(px, QFont.Weight.Bold),
-            self.model.title,
+            self.playlist_title,
             title_box,
             metrics.vmin * 4.5,
             metrics.vmin * 2.5,
@@ -62,7 +63,7 @@ class IdleView(SlideView):
         paint.draw_text(
             painter,
             title_box,
-            self.model.title,
+            self.playlist_title,
             title_font,
             self.theme.color("muted"),
             paint.ALIGN_CENTER,

@@ -47,7 +47,7 @@ def ring_path(center: QPointF, outer: float, inner: float, start: float, span: f
     return path
 
 
-class PieItem(pg.GraphicsObject):
+class PieItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
     """A pie or donut as a pyqtgraph item: `setOpts(sweep=...)` reveals it clockwise."""
 
     def __init__(self, **opts: Any) -> None:
