@@ -97,6 +97,9 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     from kiosk.system import SingleInstance, setup_logging
 
     log_file = setup_logging(options.log_level)
+    from kiosk import crash
+
+    crash.install()  # an exception in a Qt event handler or slot lands in the log file too
     app = ensure_application()
     from kiosk.player import Player
     from kiosk.window import ShowWindow

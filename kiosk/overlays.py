@@ -42,6 +42,18 @@ KEY_HELP: list[tuple[str, str]] = [
     ("F  F11", "全屏 / 窗口 Full screen"),
     ("Esc  Q", "退出 Quit"),
 ]
+#: under --lock: the window stays full screen and Esc / Q do nothing (a clicker's "start"
+#: button sends Esc), so the help must not promise them; only Ctrl+Alt+Q quits.
+KEY_HELP_LOCKED_QUIT = ("仅 Ctrl+Alt+Q  only", "退出 Quit (Esc, Q 已锁定 locked)")
+
+
+def key_help(lock: bool = False) -> list[tuple[str, str]]:
+    """The help overlay's rows: KEY_HELP, or under --lock without F / F11 and with
+    Ctrl+Alt+Q as the only way to quit."""
+    if not lock:
+        return list(KEY_HELP)
+    return [row for row in KEY_HELP if row[0] not in ("F  F11", "Esc  Q")] + [KEY_HELP_LOCKED_QUIT]
+
 KEY_HELP_MOUSE = "鼠标: 左键下一张, 右键上一张, 滚轮翻页, 长按暂停 · 触屏: 左右滑动翻页, 长按暂停"
 
 
@@ -70,9 +82,10 @@ class OverlayState:
 class OverlayWidget(QWidget):
     """Transparent layer over the slide; repaints only when its state changes."""
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None, *, lock: bool = False) -> None:
         super().__init__(parent)
         self.theme = theme
+        self.key_help = key_help(lock)
         self.state = OverlayState()
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
@@ -204,7 +217,7 @@ class OverlayWidget(QWidget):
             paint.draw_text(painter, line_box, text, font, color, paint.ALIGN_CENTER, wrap=False)
 
     def _paint_help(self, painter: QPainter, m: Metrics) -> None:
-        rows = len(KEY_HELP)
+        rows = len(self.key_help)
         row_h = m.vmin * 4.6
         width = min(m.width * 0.86, m.vmin * 120)
         box = QRectF(0, 0, width, row_h * rows + m.vmin * 19)
@@ -233,7 +246,7 @@ class OverlayWidget(QWidget):
         text_font = self.theme.font(m.vmin * 2.1)
         top = title_box.bottom() + m.vmin * 3
         key_width = (box.width() - m.vmin * 8) * 0.45
-        for index, (keys, action) in enumerate(KEY_HELP):
+        for index, (keys, action) in enumerate(self.key_help):
             row = QRectF(box.left() + m.vmin * 4, top + index * row_h, box.width() - m.vmin * 8, row_h)
             paint.draw_text(
                 painter,

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import memory
 from kiosk.overlays import OverlayWidget, OverviewWidget, ProgressBar
+from kiosk.placement import Placement
 from kiosk.player import Change, Move, Player
 from kiosk.playlist.model import SlideBase
 from kiosk.slides import build_view
@@ -105,7 +106,6 @@ class ShowWindow(QWidget):
         self.lock = lock
         self._build = build
         self.view: SlideView | None = None
-        self._allow_close = False
         self._wheel_accumulated = 0
         self._press_started: float | None = None
         self._touch_start: tuple[QPointF, float] | None = None
@@ -118,7 +118,7 @@ class ShowWindow(QWidget):
         self._black_palette()
         self.transition = TransitionWidget(self)
         self.transition.finished.connect(self._transition_done)
-        self.overlay = OverlayWidget(self.theme, self)
+        self.overlay = OverlayWidget(self.theme, self, lock=lock)
         self.progress = ProgressBar(self.theme, player.progress, self)
         self.progress.setVisible(self.theme.spec.progress_bar)
         self.overview = OverviewWidget(self.theme, self)
@@ -138,11 +138,9 @@ class ShowWindow(QWidget):
         self.goto_buffer: str | None = None
         self._thumbnails: dict[int, QImage] = {}
         self._thumbnails_of: object = None  # the playlist the thumbnails show
-        self.wanted_screen: str | None = None  # --screen by name: come back to it when it returns
+        # Which screen, full screen or not, and the lock's hold on both.
+        self.placement = Placement(self, lock=lock)
         player.subscribe(self.on_change)
-        app = QGuiApplication.instance()
-        app.screenAdded.connect(self._screens_changed)
-        app.screenRemoved.connect(self._screens_changed)
         QApplication.instance().installEventFilter(self)
         self._cursor_timer.start(self.cursor_hide_ms)
 
@@ -163,40 +161,11 @@ class ShowWindow(QWidget):
     def show_on(
         self, screen: QScreen | None, *, fullscreen: bool, size: tuple[int, int] | None = None
     ) -> None:
-        """Full-screen (frameless, covering the screen even with no window manager) or windowed."""
-        if screen is not None:
-            self.setScreen(screen)
-        if fullscreen:
-            flags = Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window
-            if self.lock:
-                flags |= Qt.WindowType.WindowStaysOnTopHint
-            self.setWindowFlags(flags)
-            geometry = (screen or QGuiApplication.primaryScreen()).geometry()
-            # Without a window manager showFullScreen() alone leaves a small window in a
-            # corner: set the geometry to the whole screen as well.
-            self.setGeometry(geometry)
-            self.showFullScreen()
-            self.setGeometry(geometry)
-        else:
-            self.setWindowFlags(Qt.WindowType.Window)
-            width, height = size or (1280, 720)
-            self.resize(width, height)
-            if screen is not None:
-                center = screen.availableGeometry().center()
-                self.move(center.x() - width // 2, center.y() - height // 2)
-            self.showNormal()
-        self.raise_()
-        self.activateWindow()
-        self.setFocus()
+        """Full-screen or windowed on `screen` (kiosk/placement.py does the work)."""
+        self.placement.show_on(screen, fullscreen=fullscreen, size=size)
 
     def toggle_fullscreen(self) -> None:
-        if self.lock:
-            log.info("full screen toggle ignored: --lock is on")
-            return
-        if self.isFullScreen():
-            self.show_on(self.screen(), fullscreen=False)
-        else:
-            self.show_on(self.screen(), fullscreen=True)
+        self.placement.toggle_fullscreen()
 
     # ------------------------------------------------------------ the player's changes
 
@@ -428,36 +397,12 @@ class ShowWindow(QWidget):
         self.quit()
 
     def quit(self) -> None:
-        self._allow_close = True
+        self.placement.release()
         self.quit_requested.emit()
         self.close()
 
-    def changeEvent(self, event: QEvent) -> None:
-        # Under --lock the window stays full-screen whatever a window manager does.
-        if (
-            event.type() == QEvent.Type.WindowStateChange
-            and self.lock
-            and not self._allow_close
-            and self._placed_fullscreen
-            and not self.isFullScreen()
-        ):
-            QTimer.singleShot(0, lambda: self.show_on(self.screen(), fullscreen=True))
-        super().changeEvent(event)
-
-    def _screens_changed(self, *_: object) -> None:
-        """A screen came or went: stay on the wanted screen when it is there, else on
-        the primary one, and cover it whole."""
-        if not self._placed_fullscreen:
-            return
-        screens = QGuiApplication.screens()
-        target = next((sc for sc in screens if sc.name() == self.wanted_screen), None)
-        if target is None:
-            target = self.screen() if self.screen() in screens else QGuiApplication.primaryScreen()
-        log.info("screens changed (%s); showing on %s", ", ".join(sc.name() for sc in screens), target.name())
-        self.show_on(target, fullscreen=True)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.lock and not self._allow_close:
+        if not self.placement.may_close:  # --lock: a window manager's close is refused
             event.ignore()
             return
         QApplication.instance().removeEventFilter(self)

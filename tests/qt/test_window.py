@@ -354,3 +354,91 @@ def test_transition_frames_never_go_black(qtbot, tmp_path, clock) -> None:
         color = window.grab().toImage().pixelColor(320, 30)
         assert color.blue() > 40, f"dark frame at t={t}: {color.name()}"
     window.quit()
+
+
+# ---------------------------------------------------------------- placement and --lock (kiosk/placement.py)
+
+
+def make_full_screen(qtbot, tmp_path, clock, *, lock: bool) -> ShowWindow:
+    """A window placed full-screen as `kiosk` (and `kiosk --lock`) places it at start."""
+    window = make_window(qtbot, tmp_path, clock, lock=lock)
+    window.show_on(window.screen(), fullscreen=True)
+    qtbot.waitUntil(window.isFullScreen, timeout=2000)
+    return window
+
+
+def covers_its_screen(window: ShowWindow) -> bool:
+    return (
+        window.isVisible()
+        and window.isFullScreen()
+        and not window.isMinimized()
+        and window.geometry() == window.screen().geometry()
+    )
+
+
+def test_lock_starts_full_screen(qtbot, tmp_path, clock) -> None:
+    # Finding 1: `kiosk --lock` exited 1 at start: the lock's changeEvent read an attribute
+    # that nothing assigned (raised out of showFullScreen, or printed by PySide6 later).
+    window = make_full_screen(qtbot, tmp_path, clock, lock=True)
+    assert covers_its_screen(window)
+    assert window.placement.placed_fullscreen
+
+
+@pytest.mark.parametrize(
+    "state",
+    [Qt.WindowState.WindowMinimized | Qt.WindowState.WindowFullScreen, Qt.WindowState.WindowNoState],
+    ids=["minimised", "un-fullscreened"],
+)
+def test_lock_undoes_a_window_managers_minimise_and_unfullscreen(qtbot, tmp_path, clock, state) -> None:
+    # Finding 2: under openbox a minimised --lock show stayed minimised (a black screen).
+    window = make_full_screen(qtbot, tmp_path, clock, lock=True)
+    window.setWindowState(state)  # what a window manager's request turns into
+    assert not covers_its_screen(window)
+    qtbot.waitUntil(lambda: covers_its_screen(window), timeout=2000)
+    for key in (Qt.Key.Key_Escape, Qt.Key.Key_Q, Qt.Key.Key_F, Qt.Key.Key_F11):
+        press(qtbot, window, key)
+    window.close()  # Alt+F4
+    qtbot.wait(200)
+    assert covers_its_screen(window)
+    with qtbot.waitSignal(window.quit_requested, timeout=1000):
+        press(qtbot, window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert not window.isVisible()
+
+
+def test_without_lock_the_window_manager_has_its_way(qtbot, tmp_path, clock) -> None:
+    window = make_full_screen(qtbot, tmp_path, clock, lock=False)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    qtbot.wait(300)
+    assert not window.isFullScreen()
+    window.quit()
+
+
+def test_quitting_under_lock_is_not_undone(qtbot, tmp_path, clock) -> None:
+    window = make_full_screen(qtbot, tmp_path, clock, lock=True)
+    window.quit()  # Ctrl+Alt+Q or --quit-after: the hide that follows must not bring it back
+    qtbot.wait(300)
+    assert not window.isVisible()
+
+
+def test_full_screen_key_toggles_what_was_placed(qtbot, tmp_path, clock) -> None:
+    window = make_full_screen(qtbot, tmp_path, clock, lock=False)
+    press(qtbot, window, Qt.Key.Key_F)
+    assert not window.isFullScreen()
+    assert not window.placement.placed_fullscreen
+    press(qtbot, window, Qt.Key.Key_F)
+    assert covers_its_screen(window)
+    window.quit()
+
+
+def test_help_under_lock_names_only_ctrl_alt_q_to_quit(qtbot, tmp_path, clock) -> None:
+    plain = make_window(qtbot, tmp_path, clock)
+    locked = make_window(qtbot, tmp_path, clock, lock=True)
+    assert ("Esc  Q", "退出 Quit") in plain.overlay.key_help
+    keys = " ".join(k for k, _ in locked.overlay.key_help)
+    quit_rows = [k for k, action in locked.overlay.key_help if "Quit" in action]
+    assert len(quit_rows) == 1 and "Ctrl+Alt+Q" in quit_rows[0]
+    assert "Esc" not in keys and "F11" not in keys  # neither quits nor leaves full screen under --lock
+    for window in (plain, locked):
+        window.overlay.set_state(help=True)
+        window.repaint()  # the help panel paints with the rows it has
+        window.quit()
