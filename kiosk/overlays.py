@@ -77,6 +77,15 @@ class OverlayState:
     goto_error: str = ""
     help: bool = False
     badge: str = ""
+    #: the playlist's problems (FILE:LINE:COL lines), listed in the help overlay
+    problems: tuple[str, ...] = ()
+
+
+#: What the audience sees while a broken edit waits to be fixed: short, in their language,
+#: and no file path or parser words (those go to the log and the help overlay).
+PROBLEMS_BADGE = "播放列表有误 · 仍在播放上一版"
+#: how many problem lines the help overlay lists (the log has them all)
+HELP_PROBLEM_LINES = 5
 
 
 class OverlayWidget(QWidget):
@@ -98,6 +107,11 @@ class OverlayWidget(QWidget):
                 changed = True
         if changed:
             self.update()
+
+    def set_problems(self, problems: list[str]) -> None:
+        """The playlist's current problems: a short badge for the audience, the lines
+        for the operator's help overlay (the reloader's `problems_changed`)."""
+        self.set_state(badge=PROBLEMS_BADGE if problems else "", problems=tuple(problems))
 
     def metrics(self) -> Metrics:
         return Metrics(self.width(), self.height(), self.theme.spec.overscan)
@@ -220,7 +234,8 @@ class OverlayWidget(QWidget):
         rows = len(self.key_help)
         row_h = m.vmin * 4.6
         width = min(m.width * 0.86, m.vmin * 120)
-        box = QRectF(0, 0, width, row_h * rows + m.vmin * 19)
+        problems_h = self._problems_height(m)
+        box = QRectF(0, 0, width, row_h * rows + m.vmin * 19 + problems_h)
         box.moveCenter(QRectF(self.rect()).center())
         _panel(painter, box, self.theme, m.vmin * 1.8, 1.0)
         title_box = QRectF(
@@ -266,6 +281,9 @@ class OverlayWidget(QWidget):
                 paint.ALIGN_LEFT,
                 wrap=False,
             )
+        if problems_h:
+            area = QRectF(box.left() + m.vmin * 4, top + rows * row_h, box.width() - m.vmin * 8, problems_h)
+            self._paint_problems(painter, m, area)
         foot = QRectF(
             box.left() + m.vmin * 4, box.bottom() - m.vmin * 6.5, box.width() - m.vmin * 8, m.vmin * 4
         )
@@ -278,6 +296,35 @@ class OverlayWidget(QWidget):
             paint.ALIGN_LEFT,
             wrap=True,
         )
+
+    def _problem_lines(self) -> list[str]:
+        lines = list(self.state.problems[:HELP_PROBLEM_LINES])
+        if len(self.state.problems) > HELP_PROBLEM_LINES:
+            more = len(self.state.problems) - HELP_PROBLEM_LINES
+            lines.append(f"… 还有 {more} 处 (见日志) {more} more in the log")
+        return lines
+
+    def _problems_height(self, m: Metrics) -> float:
+        lines = self._problem_lines()
+        return m.vmin * (5.5 + 3.0 * len(lines)) if lines else 0.0
+
+    def _paint_problems(self, painter: QPainter, m: Metrics, rect: QRectF) -> None:
+        """The operator's view of a broken playlist: what is wrong and where."""
+        heading = QRectF(rect.left(), rect.top() + m.vmin * 1.0, rect.width(), m.vmin * 3.5)
+        paint.draw_text(
+            painter,
+            heading,
+            "播放列表问题  Playlist problems (仍在播放上一版)",
+            self.theme.font(m.vmin * 2.1, QFont.Weight.Bold),
+            self.theme.color("bad"),
+            paint.ALIGN_LEFT,
+            wrap=False,
+        )
+        font = self.theme.font(m.vmin * 1.6)
+        for index, line in enumerate(self._problem_lines()):
+            top = heading.bottom() + m.vmin * (0.5 + 3.0 * index)
+            row = QRectF(rect.left(), top, rect.width(), m.vmin * 3.0)
+            paint.draw_text(painter, row, line, font, self.theme.color("text"), paint.ALIGN_LEFT, wrap=False)
 
 
 class ProgressBar(QWidget):

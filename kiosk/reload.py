@@ -3,26 +3,49 @@
 - A valid change is staged and taken in at the next slide change, keeping the current
   slide by id (or position): the slide on screen is never pulled from under the audience.
 - An invalid change leaves the show as it was, logs every problem as file:line:col and
-  shows a small badge until the playlist is fixed.
-- Editors that save by writing a new file and renaming it over the old one make the
-  watcher lose the path, so the folders are watched too and paths are re-added on each
-  reload. Rapid successive saves are coalesced by a short debounce.
+  tells the window (`problems_changed`): the audience sees a short badge, the operator
+  the details in the help overlay, until the playlist is fixed.
+- The watcher survives deploys. Files come and go in ways that break a plain file watch:
+  an editor renames a new file over the old one, a deploy deletes and recreates the
+  playlist or swaps its whole folder (`mv show old && mv new show`), a USB stick is pulled
+  and put back. So after every event the watch is re-armed from scratch: each file that
+  exists, its folder, and for what is missing the nearest folder that exists; plus the
+  folder above the playlist's, so a folder renamed away or back is an event too. Where
+  the file system gives no event at all (a remount, network and FUSE file systems) a
+  poll every few seconds compares a cheap stat of the same paths.
+- Events are compared with that stat too: a folder watched for a missing file reports
+  every change in it, and a reload is only worth it when one of our paths changed.
+  Rapid successive saves are coalesced by a short debounce.
 - R/F5 reloads at once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from kiosk.player import Player
 from kiosk.playlist import Playlist, PlaylistError, load_playlist
+from kiosk.playlist.paths import REFUSED
+
+if TYPE_CHECKING:
+    from kiosk.window import ShowWindow
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 400
 WATCH_DELAY_MS = 300
+#: how often the paths are stat'ed when no event came: a remount is seen within this time.
+#: A stat of a playlist's few dozen paths costs microseconds; 2 s keeps a fixed stick on
+#: screen about as fast as a person can look up from the laptop.
+POLL_MS = 2000
+
+#: (st_dev, st_ino, st_mtime_ns, st_size) of a path, or None when it is not there
+Stat = tuple[int, int, int, int] | None
 
 
 def watched_files(playlist: Playlist) -> list[Path]:
@@ -39,40 +62,124 @@ def watched_files(playlist: Playlist) -> list[Path]:
                 files.append(playlist.resolve(value))
         if slide.background and not slide.background_is_color():
             files.append(playlist.resolve(slide.background))
-    return files
+    return [f for f in files if f != REFUSED]
+
+
+def existing_ancestor(path: Path) -> Path | None:
+    """`path` itself if it exists, else the nearest folder above it that does."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def watch_paths(files: Iterable[Path]) -> set[Path]:
+    """What to watch for these files so that none can appear, change or go unnoticed:
+    each file that exists and its folder; for a missing one the nearest existing folder
+    above it (a folder being created or renamed in is an event there)."""
+    paths: set[Path] = set()
+    for file in files:
+        if file.is_file():
+            paths.add(file)
+        folder = existing_ancestor(file.parent)
+        if folder is not None:
+            paths.add(folder)
+    return paths
+
+
+def stat_of(path: Path) -> Stat:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
 
 
 class Reloader(QObject):
     """Watches the running playlist's files and hands good new versions to the player."""
 
-    def __init__(self, window: object, player: Player, debounce_ms: int = DEBOUNCE_MS) -> None:
+    #: the playlist's problems as FILE:LINE:COL lines; empty once a good one is back
+    problems_changed = Signal(list)
+
+    def __init__(
+        self,
+        window: ShowWindow | None,
+        player: Player,
+        debounce_ms: int = DEBOUNCE_MS,
+        poll_ms: int = POLL_MS,
+    ) -> None:
         super().__init__()
-        self.window = window
         self.player = player
         self.problems: list[str] = []
+        if window is not None:
+            self.problems_changed.connect(window.overlay.set_problems)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._changed)
         self.watcher.directoryChanged.connect(self._changed)
+        self._files: list[Path] = []  # the files of the playlist on screen
+        self._signature: dict[Path, Stat] = {}  # their stat when last loaded
+        self._armed: dict[Path, tuple[int, int]] = {}  # (device, inode) of each watched path
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.reload_staged)
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self._check)
         # Watching costs tens of ms (inotify, folders): do it just after the first frame.
-        QTimer.singleShot(WATCH_DELAY_MS, lambda: self.watch(self.player.playlist))
+        QTimer.singleShot(WATCH_DELAY_MS, self._start)
+
+    def _start(self) -> None:
+        self.watch(self.player.playlist)
+        self._poll.start()
+
+    # ------------------------------------------------------------ watching
 
     def watch(self, playlist: Playlist) -> None:
-        """Watch exactly the files of `playlist` and their folders."""
-        for paths in (self.watcher.files(), self.watcher.directories()):
-            if paths:
-                self.watcher.removePaths(paths)
-        files = {str(p) for p in watched_files(playlist) if p.exists()}
-        folders = {str(Path(p).parent) for p in files}
-        for path in sorted(files | folders):
-            self.watcher.addPath(path)
+        """Watch the files of `playlist` and remember their state as the loaded one."""
+        self._files = watched_files(playlist)
+        self._signature = self.signature()
+        self._arm()
+
+    def signature(self) -> dict[Path, Stat]:
+        """A stat of each file and of the folders it lives in (a file added to, removed
+        from or renamed in a folder changes the folder's mtime)."""
+        paths = set(self._files) | {f.parent for f in self._files}
+        return {path: stat_of(path) for path in paths}
+
+    def _arm(self) -> None:
+        """Watch what `watch_paths` says now. A path whose file or folder was replaced
+        (a folder renamed away and another renamed in, a stick remounted) is watched
+        afresh: Qt would go on watching the old inode under the same name."""
+        wanted = watch_paths(self._files)
+        if self._files:
+            above = existing_ancestor(self._files[0].parent.parent)
+            if above is not None:
+                wanted.add(above)  # the playlist's folder renamed away or back
+        identity = {path: (stat_of(path) or (0, 0))[:2] for path in wanted}
+        current = {Path(p) for p in (*self.watcher.files(), *self.watcher.directories())}
+        stale = {p for p in current if p not in wanted or self._armed.get(p) != identity[p]}
+        if stale:
+            self.watcher.removePaths([str(p) for p in stale])
+        new = sorted((wanted - current) | (stale & wanted))
+        if new:
+            self.watcher.addPaths([str(p) for p in new])
+        self._armed = identity
 
     def _changed(self, path: str) -> None:
         log.debug("changed on disk: %s", path)
-        self._debounce.start()  # restarts: a burst of saves becomes one reload
+        self._check(arm=True)
+
+    def _check(self, arm: bool = False) -> None:
+        """A reload is due when one of our paths changed since the last load (the poll,
+        and every event: a watched folder reports changes to files that are not ours)."""
+        changed = self.signature() != self._signature
+        if changed or arm:
+            self._arm()
+        if changed:
+            self._debounce.start()  # restarts: a burst of saves becomes one reload
+
+    # ------------------------------------------------------------ reloading
 
     def reload_staged(self) -> bool:
         """After files changed: stage a good playlist for the next slide change."""
@@ -100,23 +207,34 @@ class Reloader(QObject):
         path = self.player.playlist.path
         if path is None:
             return None
+        before = self.signature()
         try:
             playlist = load_playlist(path)
         except PlaylistError as error:
-            self.problems = [str(p) for p in error.problems]
-            for problem in self.problems:
-                log.error("reload: %s", problem)
-            log.error("reload: the last good playlist keeps playing")
-            count = len(self.problems)
-            self._badge(f"播放列表有 {count} 处错误, 仍在播放上一版 · {self.problems[0]}")
-            self.watch(self.player.playlist)
+            self._set_problems([str(p) for p in error.problems])
+            self._watch_after_load(self.player.playlist, before)  # the last good files
             return None
-        self.problems = []
-        self._badge("")
-        self.watch(playlist)
+        self._set_problems([])
+        self._watch_after_load(playlist, before)
         return playlist
 
-    def _badge(self, text: str) -> None:
-        overlay = getattr(self.window, "overlay", None)
-        if overlay is not None:
-            overlay.set_state(badge=text)
+    def _watch_after_load(self, playlist: Playlist, before: dict[Path, Stat]) -> None:
+        """Watch `playlist`'s files as loaded. A file saved while it was being read keeps
+        its earlier stat, so the next check loads it again: its event is already queued
+        and would otherwise find nothing changed."""
+        self.watch(playlist)
+        for path, earlier in before.items():
+            if path in self._signature and self._signature[path] != earlier:
+                self._signature[path] = earlier
+
+    def _set_problems(self, problems: list[str]) -> None:
+        """Details to the log (and the console); the window shows the audience a short
+        badge and the operator these lines in the help overlay."""
+        if problems:
+            for problem in problems:
+                log.error("reload: %s", problem)
+            log.error("reload: the last good playlist keeps playing")
+        elif self.problems:
+            log.info("reload: the playlist is good again")
+        self.problems = problems
+        self.problems_changed.emit(list(problems))
