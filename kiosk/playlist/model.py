@@ -7,6 +7,7 @@ A new slide type is one more class here plus its line in `SLIDE_TYPES`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -22,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic import Strict as PydanticStrict
+from pydantic_core import PydanticCustomError
 
 from kiosk.numbers import decimals_of
 from kiosk.playlist.durations import parse_duration
@@ -78,7 +81,8 @@ def _text(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+# A number written where text goes is text (a series named 2022), so the schema says so.
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": ["string", "number"]})]
 
 # Numbers on a slide stay within 10^15 (千万亿): beyond 2^53 a float cannot even hold every
 # whole number, and axis spans of numbers near the float limit overflow to infinity.
@@ -94,7 +98,31 @@ def _in_range(value: float) -> float:
     return value
 
 
-Number = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_in_range)]
+def _not_a_flag(kind: str) -> Callable[[object], object]:
+    """pydantic's lax mode reads `true` as 1 and `columns: true` as one column: a typo that
+    would pass silently. YAML's true/false (and yes/no) are never numbers here."""
+
+    def refuse_flags(value: object) -> object:
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, "not a number: {flag}", {"flag": value})
+        return value
+
+    return refuse_flags
+
+
+#: a number as YAML writes it, or as text holding one ("99.2": quoting keeps trailing zeros)
+NUMBER_TEXT = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
+Number = Annotated[
+    float,
+    BeforeValidator(_not_a_flag("float_type")),
+    Field(allow_inf_nan=False),
+    AfterValidator(_in_range),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_TEXT}]}),
+]
+#: a whole number (never true/false)
+Count = Annotated[int, BeforeValidator(_not_a_flag("int_type"))]
+#: true or false only: pydantic would also take 1, "on" and "yes" written in quotes
+Flag = Annotated[bool, PydanticStrict()]
 
 _HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 # The colour names a playlist may use besides #hex; kept short on purpose so a typo
@@ -186,8 +214,9 @@ class When(Strict):
     @field_validator("days", mode="before")
     @classmethod
     def _lower_days(cls, value: Any) -> Any:
+        # Mon, MON, monday and Monday all mean mon; "monster" is a mistake, not Monday.
         if isinstance(value, list):
-            return [v.lower()[:3] if isinstance(v, str) else v for v in value]
+            return [_day_name(v) if isinstance(v, str) else v for v in value]
         return value
 
     @field_validator("hours")
@@ -229,6 +258,14 @@ class When(Strict):
         return parse_hours(self.hours) if self.hours else None
 
 
+DAY_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _day_name(text: str) -> str:
+    word = text.strip().lower()
+    return word[:3] if word in DAY_FULL_NAMES else word
+
+
 def parse_hours(text: str) -> tuple[int, int]:
     """'08:00-18:00' -> (480, 1080). '22:00-06:00' wraps past midnight; '24:00' ends a day."""
     match = _HOURS.match(text)
@@ -246,7 +283,7 @@ def parse_hours(text: str) -> tuple[int, int]:
 class WrittenPrecision(Strict):
     """Keeps the number of decimals a `value` was written with (99.2 stays one decimal)."""
 
-    decimals: int | None = Field(default=None, ge=0, le=6)
+    decimals: Count | None = Field(default=None, ge=0, le=6)
 
     @model_validator(mode="before")
     @classmethod
@@ -294,7 +331,7 @@ class SlideBase(Strict):
     transition: Transition | None = None
     when: When | None = None
     background: str | None = Field(default=None, description="A colour or an image path.")
-    skip: bool = False
+    skip: Flag = False
     notes: Text | None = Field(default=None, description="Never shown.")
     source: Text | None = Field(default=None, description="A small citation line.")
 
@@ -341,7 +378,7 @@ class StatsSlide(SlideBase):
     type: Literal["stats"] = "stats"
     title: Text | None = None
     items: list[Figure] = Field(min_length=2, max_length=8)
-    columns: int | None = Field(default=None, ge=1, le=4)
+    columns: Count | None = Field(default=None, ge=1, le=4)
 
 
 class Bar(WrittenPrecision):
@@ -358,7 +395,7 @@ class BarSlide(SlideBase):
     orientation: Literal["vertical", "horizontal"] | None = None
     unit: Text = ""
     good: Direction | None = None
-    show_values: bool = True
+    show_values: Flag = True
     file_fields: ClassVar[tuple[str, ...]] = ("data",)
 
     @model_validator(mode="after")
@@ -410,7 +447,7 @@ class PieSlide(SlideBase):
     title: Text | None = None
     slices: list[Slice] | None = Field(default=None, min_length=1, max_length=12)
     data: str | None = None
-    donut: bool = True
+    donut: Flag = True
     unit: Text = ""
     file_fields: ClassVar[tuple[str, ...]] = ("data",)
 
@@ -540,7 +577,7 @@ class PlaylistSettings(Strict):
         "it replaces the theme's footer (built-in themes have none).",
     )
     defaults: Defaults = Field(default_factory=Defaults)
-    loop: bool = True
+    loop: Flag = True
 
 
 class Playlist(PlaylistSettings):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from kiosk.playlist.model import Color, Strict, Text
+from kiosk.playlist.model import Color, Flag, Strict, Text
 from kiosk.playlist.safeyaml import load_file
 
 
@@ -41,13 +41,13 @@ class ThemeFonts(Strict):
 
 class ThemeSpec(Strict):
     name: str = "police-blue"
-    dark: bool = True
+    dark: Flag = True
     colors: ThemeColors = Field(default_factory=ThemeColors)
     fonts: ThemeFonts = Field(default_factory=ThemeFonts)
     logo: str | None = Field(default=None, description="Image shown small in a corner.")
     footer: Text | None = Field(default=None, description="A line shown at the bottom of slides.")
-    progress_bar: bool = True
-    counter: bool = True
+    progress_bar: Flag = True
+    counter: Flag = True
     overscan: float = Field(default=0.0, ge=0, le=10, description="Margin in percent per edge.")
 
     _folder: Path | None = None

@@ -74,7 +74,7 @@ def test_schema_is_valid_json_and_lists_every_type() -> None:
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     slides = schema["properties"]["slides"]["items"]
-    assert set(slides["discriminator"]["mapping"]) == {
+    assert set(slides["properties"]["type"]["enum"]) == {
         "title",
         "stat",
         "stats",

@@ -113,7 +113,7 @@ def test_missing_required_field_is_named(tmp_path, kind: str, field: str) -> Non
             "type cannot be 'spin'; choose one of: fade, slide, zoom, none",
         ),
         ("{type: title, title: a, when: {hours: '8-18'}}", "hours must look like '08:00-18:00'"),
-        ("{type: title, title: a, when: {days: [mon, funday]}}", "cannot be 'fun'"),
+        ("{type: title, title: a, when: {days: [mon, funday]}}", "cannot be 'funday'"),
         (
             "{type: title, title: a, when: {from: 2024-01-10T08:00, until: 2024-01-09T08:00}}",
             "'until' must be later",
