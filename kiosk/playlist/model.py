@@ -280,6 +280,20 @@ def parse_hours(text: str) -> tuple[int, int]:
     return start, end
 
 
+def most_decimals(values: object) -> int | None:
+    """The most decimals any of `values` was written with (2.90 and 4.00 -> 2), or None when
+    they are not all numbers (the model then reports what is wrong with them)."""
+    if not isinstance(values, list):
+        return None
+    try:
+        return max(
+            (decimals_of(v) for v in values if isinstance(v, int | float | str) and not isinstance(v, bool)),
+            default=0,
+        )
+    except (ValueError, ArithmeticError):
+        return None
+
+
 class WrittenPrecision(Strict):
     """Keeps the number of decimals a `value` was written with (99.2 stays one decimal)."""
 
@@ -406,13 +420,26 @@ class BarSlide(SlideBase):
 
     def decimals(self) -> int:
         """The most decimals any bar was written with (all value labels share it)."""
-        return max((b.decimals if b.decimals is not None else 0 for b in self.bars or []), default=0)
+        return max((b.decimals or 0 for b in self.bars or []), default=0)
 
 
 class Series(Strict):
     name: Text
     values: list[Number] = Field(min_length=1)
     color: Color | None = None
+    decimals: Count | None = Field(
+        default=None, ge=0, le=6, description="Decimals to show; by default as the values are written."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_precision(cls, data: Any) -> Any:
+        # As for figures: the line's labels keep the precision of the values (2.90 stays 2.90).
+        if isinstance(data, dict) and data.get("decimals") is None:
+            decimals = most_decimals(data.get("values"))
+            if decimals is not None:
+                return {**data, "decimals": decimals}
+        return data
 
 
 class LineSlide(SlideBase):
@@ -423,6 +450,10 @@ class LineSlide(SlideBase):
     data: str | None = None
     unit: Text = ""
     file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    def decimals(self) -> int:
+        """The most decimals any series was written with (every label of the line shares it)."""
+        return max((s.decimals or 0 for s in self.series or []), default=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> LineSlide:
@@ -450,6 +481,10 @@ class PieSlide(SlideBase):
     donut: Flag = True
     unit: Text = ""
     file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    def decimals(self) -> int:
+        """The most decimals any slice was written with (the total in the hole keeps it)."""
+        return max((s.decimals or 0 for s in self.slices or []), default=0)
 
     @model_validator(mode="after")
     def _has_slices(self) -> PieSlide:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from yaml import nodes
 
+from kiosk.numbers import decimals_of
 from kiosk.playlist.errors import Mark, PlaylistError, Problem, file_mark
 
 try:
@@ -65,8 +66,10 @@ class WrittenFloat(float):
     def __new__(cls, value: float, text: str) -> WrittenFloat:
         self = super().__new__(cls, value)
         self.written_text = text
-        mantissa = text.lower().split("e")[0]
-        self.written_decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        try:
+            self.written_decimals = decimals_of(text)  # the one reading of written precision
+        except ValueError:
+            self.written_decimals = 0  # .inf and .nan: the model refuses them with a message
         return self
 
 

@@ -22,7 +22,7 @@ from kiosk.numbers import ease_out_cubic, format_number, nice_ceiling, widest_te
 from kiosk.playlist.model import Bar, BarSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import ChartView, written_decimals
+from kiosk.slides.chart import ChartView
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height, text_units
 from kiosk.theme import Metrics, Theme, color
 
@@ -130,7 +130,7 @@ class BarView(ChartView):
         super().__init__(model, context, parent)
         self.bars: list[Bar] = list(model.bars or [])
         self.values = [b.value for b in self.bars]
-        self.decimals = written_decimals(self.values, [getattr(b, "decimals", None) for b in self.bars])
+        self.decimals = model.decimals()
         self.signed = any(v < 0 for v in self.values)
         self.colors = [bar_color(self.theme, b, model.good) for b in self.bars]
         self._widest: list[str] | None = None

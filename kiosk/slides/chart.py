@@ -23,7 +23,6 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
-from kiosk.numbers import decimals_of
 from kiosk.playlist.model import SlideBase
 from kiosk.slides.base import SlideContext, SlideView
 from kiosk.slides.layout import TitleBlock, body_area, title_block
@@ -34,24 +33,6 @@ pg.setConfigOptions(antialias=True)
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def written_decimals(values: Sequence[float], declared: Sequence[int | None] = ()) -> int:
-    """The precision to write a chart's numbers with: the most decimals any value was written with.
-
-    `declared` (a model's own record of how each value was written) wins; without it a
-    float that is whole counts as written without decimals, so 20 stays '20', not '20.0'.
-    """
-    if declared and all(d is not None for d in declared):
-        return max(int(d) for d in declared if d is not None)
-    best = 0
-    for value in values:
-        written = getattr(value, "written_decimals", None)
-        if isinstance(written, int):
-            best = max(best, written)
-        elif not float(value).is_integer():
-            best = max(best, decimals_of(value))
-    return best
 
 
 def spread(desired: Sequence[float], size: float, low: float, high: float) -> list[float]:

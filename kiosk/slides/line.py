@@ -15,11 +15,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from kiosk.numbers import ease_out_cubic, format_number, nice_ceiling
+from kiosk.numbers import decimals_of, ease_out_cubic, format_number, nice_ceiling
 from kiosk.playlist.model import LineSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import ChartView, palette_color, spread, written_decimals
+from kiosk.slides.chart import ChartView, palette_color, spread
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title
 from kiosk.theme import Metrics
 
@@ -53,7 +53,7 @@ def axis_ticks(values: list[float]) -> tuple[float, float, float]:
 
 def step_decimals(step: float) -> int:
     """Decimals the tick labels need to tell steps apart (2.5 -> 1, 5 -> 0, 0.05 -> 2)."""
-    return written_decimals([step])
+    return 0 if float(step).is_integer() else decimals_of(step)
 
 
 @dataclass
@@ -93,8 +93,7 @@ class LineView(ChartView):
         self.labels: list[str] = list(model.x or [])
         self.series = list(model.series or [])
         self.colors: list[QColor] = [palette_color(self.theme, i, s.color) for i, s in enumerate(self.series)]
-        values = [v for s in self.series for v in s.values]
-        self.decimals = written_decimals(values)
+        self.decimals = model.decimals()
         self.curves = [pg.PlotCurveItem(antialias=True) for _ in self.series]
         for curve in self.curves:
             self.scene.addItem(curve)

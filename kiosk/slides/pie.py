@@ -21,7 +21,7 @@ from kiosk.numbers import ease_out_cubic, format_number, format_percent, percent
 from kiosk.playlist.model import PieSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
-from kiosk.slides.chart import ChartView, palette_color, spread, written_decimals
+from kiosk.slides.chart import ChartView, palette_color, spread
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height
 from kiosk.theme import Metrics, Theme
 
@@ -204,8 +204,7 @@ class PieView(ChartView):
         eased = ease_out_cubic(t)
         unit = self.model.unit
         if unit and unit != "%":
-            decimals = written_decimals(self.values)
-            return format_number(self.total * eased, decimals) + unit, "合计"
+            return format_number(self.total * eased, self.model.decimals()) + unit, "合计"
         largest = max(range(len(self.values)), key=lambda i: self.values[i])
         share = percent_of(self.values[largest], self.total) * eased
         return format_number(share, self.percent_decimals) + "%", self.slices[largest].label

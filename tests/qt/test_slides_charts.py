@@ -23,7 +23,7 @@ from kiosk.app import ensure_application, slide_context
 from kiosk.playlist.load import load_playlist_text
 from kiosk.slides import build_view
 from kiosk.slides.bar import BarLayout, BarView, axis_range, bar_progress, choose_orientation
-from kiosk.slides.chart import ChartView, spread, written_decimals
+from kiosk.slides.chart import ChartView, spread
 from kiosk.slides.layout import text_units
 from kiosk.slides.line import LineView, axis_ticks
 from kiosk.slides.pie import PieView
@@ -223,7 +223,31 @@ def test_axis_range_holds_the_values_with_little_waste() -> None:
     assert axis_range([42, 35, 28, 17]) == (0.0, 45.0)
     low, high = axis_range([-5.0, -1.0])
     assert high == 0.0 and -6 <= low <= -5
-    assert written_decimals([20.0, 30.0]) == 0 and written_decimals([2.25, 3.0]) == 2
+
+
+def test_line_and_pie_keep_the_written_precision(app: QApplication) -> None:
+    """Issue 14: values written 2.90 and 4.00 show as 2.90 and 4.00, not 4.0."""
+    line = view_of(
+        """
+        slides:
+          - type: line
+            unit: 亿
+            x: ["2022", "2023"]
+            series: [{name: 金额, values: [2.90, 4.00]}]
+        """
+    )
+    assert line.value_text(4.0) == "4.00亿" and line.value_text(2.9) == "2.90亿"
+    pie = view_of(
+        """
+        slides:
+          - type: pie
+            unit: 亿
+            slices: [{label: 甲, value: 2.90}, {label: 乙, value: 4.00}]
+        """
+    )
+    assert pie.center_texts(1.0) == ("6.90亿", "合计")
+    whole = view_of("slides:\n  - {type: line, x: [a, b], series: [{name: s, values: [20, 30]}]}\n")
+    assert whole.value_text(30.0) == "30"
 
 
 def test_bars_read_from_a_data_file(app: QApplication) -> None:
