@@ -224,7 +224,23 @@ def _quit_after(window: object, screenshot: Path | None) -> None:
     from kiosk.window import ShowWindow
 
     assert isinstance(window, ShowWindow)
-    if screenshot is not None and not window.grab().save(str(screenshot)):
-        log.error("could not save the screenshot to %s", screenshot)
+    code = EXIT_OK
+    if screenshot is not None:
+        # Encoded in memory and written by Python: QImage.save() says only False, and a
+        # smoke test that asked for a picture must fail, naming the file and why.
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        kind = (screenshot.suffix.lstrip(".") or "png").upper()
+        try:
+            if not window.grab().save(buffer, kind):
+                raise OSError(0, f"cannot encode a {kind} picture")
+            screenshot.write_bytes(data.data())
+        except OSError as exc:
+            reason = exc.strerror or exc
+            print(f"kiosk: cannot save the screenshot to {screenshot}: {reason}", file=sys.stderr)
+            code = EXIT_FAILURE
     window.quit()
-    QApplication.instance().exit(EXIT_OK)
+    QApplication.instance().exit(code)
