@@ -35,7 +35,29 @@ def log_thread_exception(args: threading.ExceptHookArgs) -> None:
         log_exception(args.exc_type, args.exc_value, args.exc_traceback)
 
 
+#: the hooks that were there before install(): someone else's (pytest-qt's capture, which
+#: fails a test on an exception in a Qt callback) is still called; Python's own is not,
+#: since it would print the traceback to stderr a second time.
+_previous: list[object] = [None, None]
+
+
+def _hook(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
+    log_exception(kind, value, traceback)
+    previous = _previous[0]
+    if callable(previous) and previous is not sys.__excepthook__:
+        previous(kind, value, traceback)
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    log_thread_exception(args)
+    previous = _previous[1]
+    if callable(previous) and previous is not threading.__excepthook__:
+        previous(args)
+
+
 def install() -> None:
     """Route uncaught exceptions (the main thread, Qt's callbacks, threads) to the log."""
-    sys.excepthook = log_exception
-    threading.excepthook = log_thread_exception
+    if sys.excepthook is not _hook:
+        _previous[0], sys.excepthook = sys.excepthook, _hook
+    if threading.excepthook is not _thread_hook:
+        _previous[1], threading.excepthook = threading.excepthook, _thread_hook
