@@ -171,6 +171,7 @@ def _run_subcommand(args: list[str]) -> int:
 
 
 def _check(paths: list[str]) -> int:
+    from kiosk.playlist.coverage import uncovered_characters
     from kiosk.playlist.durations import format_duration
 
     playlists = _load_or_report(paths)
@@ -178,6 +179,8 @@ def _check(paths: list[str]) -> int:
         return EXIT_BAD_INPUT
     for path, playlist in zip(paths, playlists, strict=True):
         for warning in _warnings(playlist):
+            print(warning, file=sys.stderr)
+        for warning in uncovered_characters(playlist):  # would show as empty boxes
             print(warning, file=sys.stderr)
         playable = playlist.playable()
         print(
