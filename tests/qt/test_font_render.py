@@ -235,3 +235,128 @@ def test_renders_without_any_system_cjk_font(tmp_path: Path) -> None:
         assert result["dark"] > 0.05 * result["pixels"], f"{key}: blank rendering"
         assert result["differ_from_boxes"] > 0.05 * result["pixels"], f"{key}: renders like boxes"
         assert result["distinct_shapes"] == len(set(TEXT)), f"{key}: glyphs look alike"
+
+
+# ------------------------------------------------ rare names, beyond GB2312
+
+# Officers' names on a tribute slide and district names: GB 18030 level 1, not GB2312.
+RARE = "喆堃赟珺玥燊硚埇鄠"
+MISSING = "\ue000"  # private use: no font has it, so it draws as a missing-glyph box
+
+
+def cjk_free_fonts_conf(folder: Path) -> Path:
+    """A fontconfig configuration with no CJK font: DejaVu only, or no font at all."""
+    conf = folder / "fonts.conf"
+    dirs = f"  <dir>{DEJAVU_DIR}</dir>\n" if DEJAVU_DIR.is_dir() else ""
+    conf.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<fontconfig>\n"
+        f"{dirs}"
+        f"  <cachedir>{folder / 'cache'}</cachedir>\n"
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def cjk_free_env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "FONTCONFIG_"))}
+    env.update(QT_QPA_PLATFORM="offscreen", FONTCONFIG_FILE=str(cjk_free_fonts_conf(folder)))
+    return env
+
+
+# kiosk's own registration and theme fonts, in a fresh interpreter that sees no CJK font.
+RARE_CHILD = r"""
+import json, sys
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
+from PySide6.QtWidgets import QApplication
+from kiosk.app import ensure_application
+from kiosk.theme import load_theme, register_fonts
+
+app = QApplication([])  # first a bare application: what the system alone offers
+text = sys.argv[1]
+system = QFontDatabase.families()
+system_covers = [f for f in system for ch in text if QFontMetrics(QFont(f)).inFontUcs4(ord(ch))]
+ensure_application()  # then kiosk's start-up, which registers the bundled fonts
+families = register_fonts()
+result = {"system": system, "system_covers": system_covers, "families": families}
+for weight in (QFont.Weight.Normal, QFont.Weight.Bold):
+    font = load_theme("police-blue").font(48, weight)
+    metrics, raw = QFontMetrics(font), QRawFont.fromFont(font)
+    result[weight.name] = {
+        "raw_family": raw.familyName(),
+        "raw_style": raw.styleName(),
+        "not_in_font": [ch for ch in text if not metrics.inFontUcs4(ord(ch))],
+        "not_in_raw_font": [ch for ch in text if not raw.supportsCharacter(ord(ch))],
+    }
+print(json.dumps(result))
+"""
+
+
+def test_rare_names_are_in_kiosks_fonts_without_system_cjk_fonts(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", RARE_CHILD, RARE],
+        env=cjk_free_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not [f for f in out["system"] if "CJK" in f or "Kiosk" in f], out["system"]
+    assert out["system_covers"] == [], "system fonts cover the names: the test would prove nothing"
+    assert out["families"] == [FAMILY]
+    for weight, style in (("Normal", "Regular"), ("Bold", "Bold")):
+        assert (out[weight]["raw_family"], out[weight]["raw_style"]) == (FAMILY, style)
+        assert out[weight]["not_in_font"] == [], f"{style}: {''.join(out[weight]['not_in_font'])}"
+        assert out[weight]["not_in_raw_font"] == [], f"{style}: {''.join(out[weight]['not_in_raw_font'])}"
+
+
+def rare_playlist(folder: Path) -> Path:
+    """One tribute slide (regular weight) and one title slide (bold) per rare character,
+    then the same two with a private-use character, the look of a missing glyph."""
+    lines = ["version: 1", "slides:"]
+    for index, char in enumerate([*RARE, MISSING]):
+        name = "missing" if char == MISSING else f"c{index}"
+        lines += [
+            f"  - {{type: tribute, id: tribute-{name}, title: 致敬, body: '王{char}'}}",
+            f"  - {{type: title, id: title-{name}, title: '王{char}'}}",
+        ]
+    path = folder / "rare.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def png_pixels(path: Path) -> bytes:
+    image = QImage(str(path))
+    assert not image.isNull(), path
+    return gray_bytes(image.convertToFormat(QImage.Format.Format_Grayscale8))
+
+
+def test_exported_tribute_shows_rare_names_not_boxes(tmp_path: Path, qapp: QGuiApplication) -> None:
+    out = tmp_path / "png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "export", str(rare_playlist(tmp_path)), "--out", str(out),
+         "--size", "1280x720"],
+        env=cjk_free_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for kind in ("tribute", "title"):
+        boxes = png_pixels(next(out.glob(f"*-{kind}-missing.png")))
+        shapes = {}
+        for index, char in enumerate(RARE):
+            pixels = png_pixels(next(out.glob(f"*-{kind}-c{index}.png")))
+            assert len(pixels) == len(boxes)
+            differing = sum(a != b for a, b in zip(pixels, boxes, strict=True))
+            # A glyph's strokes against a box's outline: hundreds of pixels at this size.
+            assert differing > 200, f"{kind}: {char} (U+{ord(char):04X}) looks like a missing-glyph box"
+            shapes[pixels] = char
+        assert len(shapes) == len(RARE), f"{kind}: some characters render alike"
