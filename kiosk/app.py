@@ -72,7 +72,50 @@ def display_problem() -> str | None:
                 f"kiosk: cannot reach display {display} (no X server is running there). "
                 "Start one, or use QT_QPA_PLATFORM=offscreen, or kiosk export PLAYLIST --out DIR"
             )
+    if x_connection_refused(display):
+        # Qt would abort (SIGABRT, 134) with advice to reinstall; the usual cause is the
+        # X server's key: XAUTHORITY unset or naming another session's file.
+        where = os.environ.get("XAUTHORITY") or "not set"
+        return (
+            f"kiosk: the X server at {display} refused the connection (XAUTHORITY is {where}): "
+            "run kiosk as the user logged in on that display, or set XAUTHORITY to that session's file"
+        )
     return None
+
+
+def x_connection_refused(display: str) -> bool:
+    """Whether opening the X display fails, tried with libxcb (which Qt's xcb plugin
+    loads anyway). False when libxcb is not there: Qt will say what it finds."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        name = ctypes.util.find_library("xcb")  # slower: asks ldconfig
+        try:
+            xcb = ctypes.CDLL(name or "libxcb.so")
+        except OSError:
+            return False
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    # libxcb writes the server's refusal to stderr; kiosk says it in its own one line.
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            connection = xcb.xcb_connect(display.encode(), None)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    try:
+        return not connection or xcb.xcb_connection_has_error(connection) != 0
+    finally:
+        if connection:
+            xcb.xcb_disconnect(connection)  # also frees the error object of a failed connect
 
 
 def choose_screen(app: QGuiApplication, wanted: str | None) -> QScreen | None:
@@ -94,13 +137,18 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_FAILURE
-    from kiosk.system import SingleInstance, setup_logging
+    from kiosk.system import QuitOnSignals, SingleInstance, Watchdog, setup_logging
 
     log_file = setup_logging(options.log_level)
+    # Armed before Qt starts its threads (its watching process is forked then) and before
+    # the first slide is laid out: a picture that hangs the first frame is a hang too.
+    watchdog = Watchdog(log_file=log_file)
+    watchdog.arm()
     from kiosk import crash
 
     crash.install()  # an exception in a Qt event handler or slot lands in the log file too
     app = ensure_application()
+    watchdog.start()
     from kiosk.player import Player
     from kiosk.window import ShowWindow
 
@@ -108,6 +156,7 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     if screen is None:
         names = ", ".join(f"{i} ({s.name()})" for i, s in enumerate(app.screens()))
         print(f"kiosk: no screen '{options.screen}'; screens: {names}", file=sys.stderr)
+        watchdog.stop()
         return EXIT_BAD_INPUT
     instance = SingleInstance(screen.name())
     other = instance.claim()
@@ -117,6 +166,7 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
             "or choose another screen with --screen",
             file=sys.stderr,
         )
+        watchdog.stop()
         return EXIT_FAILURE
     player = Player(playlist, loop=False if options.no_loop else None)
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
@@ -126,6 +176,7 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
             f"(give a number from 1 to {len(player.order)} or an id)",
             file=sys.stderr,
         )
+        watchdog.stop()
         return EXIT_BAD_INPUT
     window.show_on(screen, fullscreen=not (options.windowed or options.size), size=options.size)
     log.info(
@@ -137,6 +188,8 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         log_file,
     )
     services = ShowServices(window, player)
+    services.watchdog = watchdog
+    signals = QuitOnSignals(lambda code: (window.quit(), app.exit(code)))
     after_first_frame = [services.start]
     if os.environ.get(FIRST_FRAME_PROBE):
         after_first_frame.insert(0, _report_first_frame)  # the time the audience waited, alone
@@ -146,7 +199,8 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
-        services.stop()
+        services.stop()  # puts the screen-blanking settings back (after SIGINT/SIGTERM too)
+        signals.close()
         _ = (instance, first_frame)  # kept alive for the show's whole life
 
 
@@ -168,14 +222,14 @@ class ShowServices:
 
     def start(self) -> None:
         from kiosk.reload import Reloader
-        from kiosk.system import ScreenSaverInhibitor, Watchdog
+        from kiosk.system import ScreenSaverInhibitor
 
         self.reloader = Reloader(self.window, self.player)
         self.window.reload_requested.connect(self.reloader.reload_now)
         self.inhibitor = ScreenSaverInhibitor()
         self.inhibitor.inhibit()
-        self.watchdog = Watchdog()
-        self.watchdog.start()
+        if self.watchdog is not None:  # armed before the first frame by play()
+            self.watchdog.ready()
 
     def stop(self) -> None:
         if self.watchdog is not None:

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import logging
 import logging.handlers
 import os
+import re
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
@@ -34,7 +41,11 @@ def log_folder() -> Path:
         return base / "kiosk" / "Logs"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Logs" / "kiosk"
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    # The XDG spec: a relative XDG_STATE_HOME is invalid and must be ignored (it would put
+    # the log wherever the service manager happened to start us).
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):
+        state = str(Path.home() / ".local" / "state")
     return Path(state) / "kiosk"
 
 
@@ -87,6 +98,7 @@ class ScreenSaverInhibitor:
     def __init__(self) -> None:
         self.method = "none"
         self._cookie: int | None = None
+        self._xset_before: XsetSettings | None = None
 
     def inhibit(self) -> str:
         """Try each way this platform has; returns the one that worked ('none' if none)."""
@@ -95,7 +107,10 @@ class ScreenSaverInhibitor:
         elif sys.platform.startswith("linux"):
             self.method = self._freedesktop()
             if self.method == "none":
-                self.method = self._xset("s", "off", "s", "noblank", "-dpms")
+                # Read what the operator had before changing it: quitting puts back exactly that.
+                self._xset_before = xset_settings(self._xset_query())
+                if self._xset_before is not None:
+                    self.method = self._xset("s", "off", "s", "noblank", "-dpms")
         if self.method == "none":
             log.warning(
                 "cannot keep the screensaver and display power-off away on this system "
@@ -117,8 +132,8 @@ class ScreenSaverInhibitor:
                 QDBusConnection.sessionBus(),
             )
             interface.call("UnInhibit", self._cookie)
-        elif self.method == "xset":
-            self._xset("s", "on", "+dpms")
+        elif self.method == "xset" and self._xset_before is not None:
+            self._xset(*self._xset_before.restore_args())
         elif self.method == "windows":
             ctypes.windll.kernel32.SetThreadExecutionState(0x80000000)  # type: ignore[attr-defined]
         self.method = "none"
@@ -140,6 +155,17 @@ class ScreenSaverInhibitor:
         self._cookie = int(reply.arguments()[0])
         return "freedesktop"
 
+    def _xset_query(self) -> str:
+        """`xset q`'s report ('' when xset or the display is not there)."""
+        xset = shutil.which("xset")
+        if not xset or not os.environ.get("DISPLAY"):
+            return ""
+        try:
+            done = subprocess.run([xset, "q"], capture_output=True, text=True, timeout=5, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout if done.returncode == 0 else ""
+
     def _xset(self, *args: str) -> str:
         """Plain X without a desktop session: switch blanking and DPMS off with xset."""
         xset = shutil.which("xset")
@@ -159,7 +185,50 @@ class ScreenSaverInhibitor:
         return "windows" if result else "none"
 
 
+@dataclass(frozen=True)
+class XsetSettings:
+    """The X server's screen saver and DPMS settings, as `xset q` reports them."""
+
+    timeout: int
+    cycle: int
+    blanking: bool
+    dpms: bool | None  # None: the server has no DPMS extension
+
+    def restore_args(self) -> list[str]:
+        """xset arguments that put these settings back."""
+        args = ["s", str(self.timeout), str(self.cycle), "s", "blank" if self.blanking else "noblank"]
+        if self.dpms is not None:
+            args.append("+dpms" if self.dpms else "-dpms")
+        return args
+
+
+def xset_settings(report: str) -> XsetSettings | None:
+    """The settings in an `xset q` report; None when it does not say them all."""
+    timeout = re.search(r"timeout:\s*(\d+)\s+cycle:\s*(\d+)", report)
+    blanking = re.search(r"prefer blanking:\s*(yes|no)", report)
+    if timeout is None or blanking is None:
+        return None
+    dpms = re.search(r"DPMS is (Enabled|Disabled)", report)
+    return XsetSettings(
+        int(timeout.group(1)),
+        int(timeout.group(2)),
+        blanking.group(1) == "yes",
+        None if dpms is None else dpms.group(1) == "Enabled",
+    )
+
+
 # ---------------------------------------------------------------- one show per screen
+
+
+def x_display_name(display: str) -> str:
+    """An X display as 'host:number', the same however it is written: ':0', ':0.0' and
+    'unix:0' are one X server. The '.screen' part is left out because Qt names the screen
+    itself (the lock's name holds Qt's screen name beside this)."""
+    host, colon, rest = display.rpartition(":")
+    if not colon:
+        return display
+    number = rest.split(".", 1)[0]
+    return f"{'' if host == 'unix' else host}:{number}"
 
 
 class SingleInstance(QObject):
@@ -172,7 +241,7 @@ class SingleInstance(QObject):
 
     def __init__(self, screen_name: str) -> None:
         super().__init__()
-        display = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or ""
+        display = os.environ.get("WAYLAND_DISPLAY") or x_display_name(os.environ.get("DISPLAY") or "")
         where = f"{display}-{screen_name}"
         safe = "".join(ch if ch.isalnum() else "-" for ch in where).strip("-") or "screen"
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
@@ -204,46 +273,272 @@ class SingleInstance(QObject):
 
 # ---------------------------------------------------------------- watchdog
 
+#: seconds without a heartbeat from the GUI thread before kiosk is called frozen
+WATCHDOG_TIMEOUT = 30.0
+#: overrides WATCHDOG_TIMEOUT (tests use a few seconds)
+WATCHDOG_TIMEOUT_ENV = "KIOSK_WATCHDOG_TIMEOUT"
+
+
+def watchdog_timeout() -> float:
+    """The watchdog's timeout: KIOSK_WATCHDOG_TIMEOUT seconds if set (and sane), else 30."""
+    try:
+        value = float(os.environ.get(WATCHDOG_TIMEOUT_ENV, ""))
+    except ValueError:
+        return WATCHDOG_TIMEOUT
+    return value if 1.0 <= value <= 3600.0 else WATCHDOG_TIMEOUT
+
 
 class Watchdog(QObject):
-    """The GUI thread beats every second; a helper thread checks the beat. When the event
-    loop has not beaten for `timeout` seconds the app is frozen, which is worse than a
-    crash on a kiosk: log it and exit non-zero so the service manager restarts us. Also
-    feeds systemd's watchdog (WATCHDOG=1) when NOTIFY_SOCKET is set."""
+    """Turns a frozen GUI into a restart: the GUI thread beats every second, and when the
+    event loop has not beaten for `timeout` seconds of the process's running time, every
+    thread's stack goes to the log and the process dies (non-zero), so the service manager
+    restarts kiosk. Also feeds systemd's watchdog (WATCHDOG=1) when NOTIFY_SOCKET is set.
 
-    EXIT_FROZEN = 3
+    Why a watching process and not a thread: a C call that holds the GIL (Qt's SVG reader
+    expanding nested <use>, a ctypes call that blocks) stops every Python thread, so a
+    watchdog thread never runs. faulthandler's timer runs in C without the GIL, but it
+    counts wall time: a process stopped for longer than the timeout (SIGSTOP, a paused VM)
+    is killed the moment it resumes, before any handler of ours can re-arm it (measured:
+    a SIGCONT handler that re-arms it loses that race every time). Only an observer that
+    keeps running while we are stopped can tell "stopped" from "hung": a small child,
+    forked before Qt starts its threads, reads the beats from a pipe and does not count
+    the time /proc says we are stopped ('T'), nor time it was stopped itself (a paused VM
+    stops both). When the beats stop it sends SIGUSR1, on which faulthandler (C, no GIL)
+    writes every thread's stack to the log and then lets the signal kill the process.
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    Where fork or /proc is missing (Windows, macOS) faulthandler's own timer is used,
+    re-armed by each beat: it sees the same hangs but counts stopped time too.
+    """
+
+    #: the signal on which the stacks are dumped and the process dies (no core file)
+    DUMP_SIGNAL = getattr(signal, "SIGUSR1", None)
+    #: the child checks for beats this often (seconds)
+    POLL = 0.5
+
+    def __init__(self, timeout: float | None = None, log_file: Path | None = None) -> None:
         super().__init__()
-        self.timeout = timeout
+        self.timeout = watchdog_timeout() if timeout is None else timeout
+        self.log_file = log_file if log_file is not None else _current_log_file()
         self.last_beat = time.monotonic()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.beat)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="kiosk-watchdog", daemon=True)
+        self._timer: QTimer | None = None
+        self._pipe: int | None = None  # write end: one byte per beat
+        self._child: int | None = None
+        self._dump_to: TextIO | None = None  # the file faulthandler writes the stacks to
+
+    # ------------------------------------------------------------ parent side
+
+    def arm(self) -> None:
+        """Start watching: from now on the GUI must beat. Needs no QApplication, so it is
+        called before Qt starts its threads (fork is safe then) and covers the first frame."""
+        if self._pipe is not None or self._child is not None:
+            return
+        self._dump_to = self._open_dump_file()
+        can_fork = hasattr(os, "fork") and Path(f"/proc/{os.getpid()}/stat").exists()
+        if self.DUMP_SIGNAL is not None and can_fork:
+            faulthandler.register(self.DUMP_SIGNAL, file=self._dump_to, all_threads=True, chain=True)
+            self._fork_child()
+        else:
+            self._arm_faulthandler()
 
     def start(self) -> None:
+        """arm(), and beat every second from the GUI thread's event loop."""
+        self.arm()
+        if self._timer is None:
+            self._timer = QTimer(self)
+            self._timer.timeout.connect(self.beat)
         self._timer.start(1000)
-        self._thread.start()
+
+    def ready(self) -> None:
+        """The show is on screen: tell systemd (Type=notify)."""
         _sd_notify("READY=1")
 
     def stop(self) -> None:
-        self._stop.set()
-        self._timer.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        if self._pipe is not None:
+            os.close(self._pipe)  # the child sees the end of the pipe and leaves
+            self._pipe = None
+        if self._child is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self._child, 0)
+            self._child = None
+            if self.DUMP_SIGNAL is not None:
+                faulthandler.unregister(self.DUMP_SIGNAL)
+        else:
+            faulthandler.cancel_dump_traceback_later()
 
     def beat(self) -> None:
         self.last_beat = time.monotonic()
+        if self._pipe is not None:
+            try:
+                os.write(self._pipe, b".")
+            except BlockingIOError:
+                pass  # the child is behind on reading: it has beats enough
+            except OSError as exc:
+                log.error("the watchdog process is gone (%s); a freeze will not be noticed now", exc)
+                os.close(self._pipe)
+                self._pipe = None
+        elif self._child is None:
+            self._arm_faulthandler()
         _sd_notify("WATCHDOG=1")
 
-    def _watch(self) -> None:
-        while not self._stop.wait(1.0):
-            silent = time.monotonic() - self.last_beat
-            if silent > self.timeout:
-                log.critical(
-                    "the display has been frozen for %.0f s; exiting so the service restarts kiosk", silent
-                )
-                logging.shutdown()
-                os._exit(self.EXIT_FROZEN)
+    def _open_dump_file(self) -> TextIO:
+        if self.log_file is not None:
+            with contextlib.suppress(OSError):
+                # Kept open for the process's life: faulthandler writes to it from C.
+                return open(self.log_file, "a", encoding="utf-8")
+        return sys.stderr
+
+    def _arm_faulthandler(self) -> None:
+        faulthandler.dump_traceback_later(self.timeout, exit=True, file=self._dump_to or sys.stderr)
+
+    def _fork_child(self) -> None:
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        parent = os.getpid()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+            pid = os.fork()
+        if pid == 0:  # the child: plain Python, no Qt, no logging (its locks may be held)
+            code = 0
+            try:
+                # Not the parent's handlers: Ctrl+C is the parent's to handle (it closes the
+                # pipe on the way out); a SIGTERM to the whole service ends the child at once.
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.close(write_end)
+                _watch_parent(parent, read_end, self.timeout, self.POLL, self.log_file, self.DUMP_SIGNAL)
+            except BaseException:  # whatever happens, the child must never return into the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(read_end)
+        self._pipe, self._child = write_end, pid
+        os.set_inheritable(write_end, False)
+        log.debug("watchdog process %d watches the GUI (timeout %.0f s)", pid, self.timeout)
+
+
+def _current_log_file() -> Path | None:
+    """The file setup_logging() logs to, if any."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
+def _process_stopped(pid: int) -> bool:
+    """Whether pid is stopped (SIGSTOP, a debugger): the state letter in /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"T", b"t")
+
+
+def _watch_parent(
+    parent: int, beats: int, timeout: float, poll: float, log_file: Path | None, dump: int | None
+) -> None:
+    """The watchdog child's loop: counts the parent's silence in running time."""
+    silent = 0.0
+    last = time.monotonic()
+    while True:
+        ready, _, _ = select.select([beats], [], [], poll)
+        now = time.monotonic()
+        step, last = now - last, now
+        if ready:
+            if not os.read(beats, 4096):
+                return  # the parent closed the pipe (stopped watching) or is gone
+            silent = 0.0
+            continue
+        if _process_stopped(parent):
+            continue  # stopped is not frozen
+        # A step much longer than the poll means this process was stopped too (a paused VM
+        # stops both): count only what a poll could have taken.
+        silent += min(step, 2 * poll)
+        if silent >= timeout:
+            break
+    line = (
+        f"{time.strftime('%Y-%m-%d %H:%M:%S')} CRITICAL kiosk.system: the display has been frozen for "
+        f"{silent:.0f} s; exiting so the service restarts kiosk (each thread's stack follows)\n"
+    )
+    with contextlib.suppress(OSError):
+        os.write(2, line.encode())
+    if log_file is not None:
+        with contextlib.suppress(OSError), open(log_file, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    with contextlib.suppress(OSError):
+        os.kill(parent, dump if dump is not None else signal.SIGKILL)
+    # faulthandler dumps and lets the signal end the process; if it does not, kill it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(parent, 0)
+        except OSError:
+            return
+        if os.getppid() != parent:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(OSError):
+        os.kill(parent, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- quitting on a signal
+
+#: exit codes: Ctrl+C is the shell's 128 + SIGINT; SIGTERM is how a service manager stops
+#: us on purpose (systemctl stop, shutdown), so it is a clean exit, not a failure to restart
+EXIT_SIGINT, EXIT_SIGTERM = 130, 0
+
+
+class QuitOnSignals(QObject):
+    """SIGINT (Ctrl+C) and SIGTERM end the show the orderly way, so what kiosk changed
+    (the screen-blanking settings) is put back.
+
+    Python runs its signal handlers only between bytecodes of the main thread, and Qt's
+    event loop is C++: a handler would wait for the next Python slot, and the default
+    SIGINT handler raised KeyboardInterrupt inside whatever slot that was (an event
+    filter's traceback, and the show went on). Here the C-level handler writes the signal
+    number to a socket (signal.set_wakeup_fd); a QSocketNotifier wakes the event loop, and
+    our own handler, which raises nothing, asks `quit(code)` from a zero-timer, outside any
+    event filter.
+    """
+
+    def __init__(self, quit: Callable[[int], None]) -> None:
+        super().__init__()
+        self._quit = quit
+        self.received: int | None = None
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous = {
+            number: signal.signal(number, self._handle) for number in (signal.SIGINT, signal.SIGTERM)
+        }
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def _handle(self, number: int, frame: object) -> None:
+        if self.received is None:
+            self.received = number
+            log.info("%s received: quitting", signal.Signals(number).name)
+            code = EXIT_SIGINT if number == signal.SIGINT else EXIT_SIGTERM
+            QTimer.singleShot(0, lambda: self._quit(code))
+
+    def _drain(self) -> None:
+        # The bytes only woke the loop; Python has run (or now runs) the handlers.
+        with contextlib.suppress(OSError):
+            while self._reader.recv(64):
+                pass
+
+    def close(self) -> None:
+        """Put the previous handlers back."""
+        self._notifier.setEnabled(False)
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._reader.close()
+        self._writer.close()
 
 
 def _sd_notify(message: str) -> None:
