@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages kiosk needs, if missing.
 #   tools/system-deps.sh run    libraries Qt's xcb platform plugin needs on a display PC
-#   tools/system-deps.sh test   those, plus Xvfb, xdotool and ImageMagick for the tests
+#   tools/system-deps.sh test   those, plus Xvfb, xdotool, ImageMagick, openbox, wmctrl, xrandr
+#                               and xwininfo for the tests
 # Without root (and without sudo) it only prints the apt-get command to run.
 set -euo pipefail
 
@@ -9,7 +10,10 @@ RUNTIME=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
          libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0
          libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxrender1 libegl1 libgl1 libfontconfig1
          libdbus-1-3 libglib2.0-0)
-TESTING=(xvfb xauth xdotool imagemagick)
+# openbox and wmctrl: tests/deploy runs the show under a window manager too (minimise,
+# un-fullscreen); xrandr (x11-xserver-utils) adds and removes screens; xwininfo and xprop
+# (x11-utils) read where the window is and what state the window manager gave it.
+TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils)
 
 want=("${RUNTIME[@]}")
 [[ "${1:-run}" == "test" ]] && want+=("${TESTING[@]}")
