@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHideEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -23,6 +25,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QWidget
 
@@ -368,50 +371,120 @@ class ProgressBar(QWidget):
         painter.end()
 
 
+class ThumbnailSource(Protocol):
+    """What the overview needs to know of the slides (kiosk/thumbnails.py)."""
+
+    def count(self) -> int: ...
+    def label(self, position: int) -> str: ...
+    def cached(self, position: int, width: int, height: int) -> QImage | None: ...
+    def render(self, position: int, width: int, height: int) -> QImage: ...
+
+
+class _NoSlides:
+    def count(self) -> int:
+        return 0
+
+    def label(self, position: int) -> str:
+        return ""
+
+    def cached(self, position: int, width: int, height: int) -> QImage | None:
+        return None
+
+    def render(self, position: int, width: int, height: int) -> QImage:
+        return QImage()
+
+
 class OverviewWidget(QWidget):
-    """A grid of slide thumbnails; arrows and Enter (or a click) pick one."""
+    """A grid of slide thumbnails, a page at a time; arrows and Enter (or a click) pick
+    one, PageUp/PageDown (and arrows past a page's edge) turn pages.
+
+    It opens at once whatever the playlist's length: a page's cells are painted with the
+    thumbnails already made and the missing ones are rendered one per turn of the event
+    loop, at the size of their cell, for the page on screen only."""
 
     chosen = Signal(int)  # position in the rotation
     closed = Signal()
 
+    #: the most rows a page has (landscape, portrait): cells stay big enough to read
+    MAX_ROWS = (4, 6)
+    #: the most columns (landscape, portrait)
+    MAX_COLUMNS = (6, 3)
+
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.thumbnails: list[QImage] = []
-        self.labels: list[str] = []
+        self.source: ThumbnailSource = _NoSlides()
         self.selected = 0
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._fill = QTimer(self)  # renders the page's missing thumbnails, one per turn
+        self._fill.setInterval(0)
+        self._fill.timeout.connect(self._render_next)
         self.hide()
 
-    def open(self, thumbnails: list[QImage], labels: list[str], selected: int) -> None:
-        self.thumbnails, self.labels = thumbnails, labels
-        self.selected = max(0, min(selected, len(thumbnails) - 1))
+    def open(self, source: ThumbnailSource, selected: int) -> None:
+        self.source = source
+        self.selected = max(0, min(selected, self.count() - 1))
         self.raise_()
         self.show()
-        self.update()
+        self._page_changed()
+
+    def count(self) -> int:
+        return self.source.count()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._fill.stop()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------ the grid
+
+    def _portrait(self) -> bool:
+        return self.height() > self.width()
 
     def columns(self) -> int:
-        count = max(1, len(self.thumbnails))
-        portrait = self.height() > self.width()
-        for columns in (2, 3, 4) if portrait else (3, 4, 5, 6, 7, 8):
+        """Fewer, bigger cells for a short playlist; at most MAX_COLUMNS."""
+        count = max(1, self.count())
+        portrait = self._portrait()
+        most = self.MAX_COLUMNS[portrait]
+        for columns in range(2 if portrait else 3, most + 1):
             rows = -(-count // columns)
             if rows <= columns * (1.6 if portrait else 0.75):
                 return columns
-        return 8
+        return most
+
+    def rows(self) -> int:
+        return max(1, min(self.MAX_ROWS[self._portrait()], -(-max(1, self.count()) // self.columns())))
+
+    def per_page(self) -> int:
+        return self.columns() * self.rows()
+
+    def page(self) -> int:
+        return self.selected // self.per_page()
+
+    def pages(self) -> int:
+        return max(1, -(-self.count() // self.per_page()))
+
+    def page_positions(self) -> range:
+        first = self.page() * self.per_page()
+        return range(first, min(self.count(), first + self.per_page()))
+
+    def _area(self, m: Metrics) -> QRectF:
+        area = m.safe_rect().adjusted(m.vmin * 5, m.vmin * 11, -m.vmin * 5, -m.vmin * 4)
+        return QRectF(area.left(), area.top(), max(0.0, area.width()), max(0.0, area.height()))
 
     def cell_rects(self) -> list[QRectF]:
+        """The cells of the page on screen, in order; never of negative size."""
         m = Metrics(self.width(), self.height(), self.theme.spec.overscan)
-        area = m.safe_rect().adjusted(m.vmin * 5, m.vmin * 11, -m.vmin * 5, -m.vmin * 4)
-        columns = self.columns()
-        rows = max(1, -(-len(self.thumbnails) // columns))
+        area = self._area(m)
+        columns, rows = self.columns(), self.rows()
         gap = m.vmin * 1.6
-        cell_w = (area.width() - gap * (columns - 1)) / columns
-        cell_h = cell_w * 9 / 16 + m.vmin * 3.2
+        label_h = m.vmin * 3.2
+        cell_w = max(0.0, (area.width() - gap * (columns - 1)) / columns)
+        cell_h = cell_w * 9 / 16 + label_h
         if rows * cell_h + (rows - 1) * gap > area.height():
-            cell_h = (area.height() - gap * (rows - 1)) / rows
-            cell_w = min(cell_w, (cell_h - m.vmin * 3.2) * 16 / 9)
+            cell_h = max(0.0, (area.height() - gap * (rows - 1)) / rows)
+            cell_w = max(0.0, min(cell_w, (cell_h - label_h) * 16 / 9))
         used_w = columns * cell_w + (columns - 1) * gap
-        left = area.left() + (area.width() - used_w) / 2
+        left = area.left() + max(0.0, area.width() - used_w) / 2
         return [
             QRectF(
                 left + (i % columns) * (cell_w + gap),
@@ -419,15 +492,57 @@ class OverviewWidget(QWidget):
                 cell_w,
                 cell_h,
             )
-            for i in range(len(self.thumbnails))
+            for i in range(len(self.page_positions()))
         ]
 
-    def move_selection(self, dx: int, dy: int) -> None:
-        columns = self.columns()
-        target = self.selected + dx + dy * columns
-        if 0 <= target < len(self.thumbnails):
-            self.selected = target
+    def _image_rect(self, cell: QRectF) -> QRectF:
+        m = Metrics(self.width(), self.height(), self.theme.spec.overscan)
+        return QRectF(cell.left(), cell.top(), cell.width(), max(0.0, cell.height() - m.vmin * 3.2))
+
+    def _thumb_size(self) -> tuple[int, int]:
+        cells = self.cell_rects()
+        if not cells:
+            return 0, 0
+        box = self._image_rect(cells[0])
+        return math.floor(box.width()), math.floor(box.height())
+
+    # ------------------------------------------------------------ thumbnails on demand
+
+    def _page_changed(self) -> None:
+        self.update()
+        self._fill.start()
+
+    def _render_next(self) -> None:
+        """Render one missing thumbnail of the page on screen, then let the loop turn."""
+        width, height = self._thumb_size()
+        if not self.isVisible() or width < 1 or height < 1:
+            self._fill.stop()
+            return
+        for index, position in enumerate(self.page_positions()):
+            if self.source.cached(position, width, height) is None:
+                self.source.render(position, width, height)
+                cells = self.cell_rects()
+                self.update(self._image_rect(cells[index]).toAlignedRect().adjusted(-4, -4, 4, 4))
+                return
+        self._fill.stop()
+
+    # ------------------------------------------------------------ input
+
+    def select(self, position: int) -> None:
+        """Select a position (clamped); a page turn brings that page's thumbnails."""
+        if self.count() == 0:
+            return
+        page = self.page()
+        self.selected = max(0, min(position, self.count() - 1))
+        if self.page() != page:
+            self._page_changed()
+        else:
             self.update()
+
+    def move_selection(self, dx: int, dy: int) -> None:
+        target = self.selected + dx + dy * self.columns()
+        if 0 <= target < self.count():
+            self.select(target)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         moves = {
@@ -439,6 +554,10 @@ class OverviewWidget(QWidget):
         key = event.key()
         if key in moves:
             self.move_selection(*moves[key])
+        elif key == Qt.Key.Key_PageDown:
+            self.select(self.selected + self.per_page())
+        elif key == Qt.Key.Key_PageUp:
+            self.select(self.selected - self.per_page())
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.hide()
             self.chosen.emit(self.selected)
@@ -446,19 +565,23 @@ class OverviewWidget(QWidget):
             self.hide()
             self.closed.emit()
         elif key == Qt.Key.Key_Home:
-            self.selected = 0
-            self.update()
+            self.select(0)
         elif key == Qt.Key.Key_End:
-            self.selected = len(self.thumbnails) - 1
-            self.update()
+            self.select(self.count() - 1)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        for index, rect in enumerate(self.cell_rects()):
+        for position, rect in zip(self.page_positions(), self.cell_rects(), strict=True):
             if rect.contains(event.position()):
-                self.selected = index
+                self.selected = position
                 self.hide()
-                self.chosen.emit(index)
+                self.chosen.emit(position)
                 return
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        step = -1 if event.angleDelta().y() > 0 else 1
+        self.select(self.selected + step * self.per_page())
+
+    # ------------------------------------------------------------ painting
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -472,35 +595,47 @@ class OverviewWidget(QWidget):
         title = QRectF(
             safe.left() + m.vmin * 5, safe.top() + m.vmin * 3.5, safe.width() - m.vmin * 10, m.vmin * 5
         )
+        heading = "总览  Overview"
+        if self.pages() > 1:
+            heading += f"   {self.page() + 1} / {self.pages()}"
         paint.draw_text(
             painter,
             title,
-            "总览  Overview",
+            heading,
             self.theme.font(m.vmin * 3.4, QFont.Weight.Bold),
             self.theme.color("text"),
             paint.ALIGN_LEFT,
             wrap=False,
         )
-        hint_font = self.theme.font(m.vmin * 1.8)
+        hint = "方向键选择 · Enter 播放 · Esc 返回"
+        if self.pages() > 1:
+            hint = "PgUp/PgDn 翻页 · " + hint
         paint.draw_text(
             painter,
             title,
-            "方向键选择 · Enter 播放 · Esc 返回",
-            hint_font,
+            hint,
+            self.theme.font(m.vmin * 1.8),
             self.theme.color("muted"),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             wrap=False,
         )
         label_font = self.theme.font(m.vmin * 1.6)
-        for index, cell in enumerate(self.cell_rects()):
-            self._paint_cell(painter, m, index, cell, label_font)
+        size = self._thumb_size()
+        for position, cell in zip(self.page_positions(), self.cell_rects(), strict=True):
+            if cell.intersects(QRectF(event.rect())):
+                self._paint_cell(painter, m, position, cell, label_font, size)
         painter.end()
 
-    def _paint_cell(self, painter: QPainter, m: Metrics, index: int, cell: QRectF, font: QFont) -> None:
-        image_rect = QRectF(cell.left(), cell.top(), cell.width(), cell.height() - m.vmin * 3.2)
-        image = self.thumbnails[index]
-        paint.draw_image_contain(painter, image_rect, image)
-        selected = index == self.selected
+    def _paint_cell(
+        self, painter: QPainter, m: Metrics, position: int, cell: QRectF, font: QFont, size: tuple[int, int]
+    ) -> None:
+        image_rect = self._image_rect(cell)
+        image = self.source.cached(position, *size) if min(size) >= 1 else None
+        if image is not None and not image.isNull():
+            paint.draw_image_contain(painter, image_rect, image)
+        else:  # not rendered yet: a quiet placeholder, filled in a moment
+            painter.fillRect(image_rect, paint.with_alpha(self.theme.color("muted"), 0.12))
+        selected = position == self.selected
         pen = QPen(
             self.theme.color("accent") if selected else paint.with_alpha(self.theme.color("muted"), 0.35),
             m.vmin * (0.5 if selected else 0.12),
@@ -508,7 +643,7 @@ class OverviewWidget(QWidget):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(image_rect, m.vmin * 0.4, m.vmin * 0.4)
-        label = f"{index + 1}  {self.labels[index]}"
+        label = f"{position + 1}  {self.source.label(position)}"
         color = self.theme.color("text") if selected else self.theme.color("muted")
         paint.draw_text(
             painter,

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QColor,
     QCursor,
     QGuiApplication,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPalette,
@@ -36,6 +35,7 @@ from kiosk.playlist.model import SlideBase
 from kiosk.slides import build_view
 from kiosk.slides.base import SlideContext, SlideView
 from kiosk.theme import Metrics
+from kiosk.thumbnails import SlideThumbnails
 from kiosk.transitions import TransitionWidget
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 CURSOR_HIDE_MS = 3000
 LONG_PRESS_MS = 600
 GOTO_TIMEOUT_MS = 5000
-THUMB_SIZE = (384, 216)
 #: after a slide change, when its transition and count-up are over (memory.release_free_memory)
 SETTLE_MS = 3000
 
@@ -136,8 +135,8 @@ class ShowWindow(QWidget):
         self._schedule_timer = self._single_shot(self._schedule_due)
         self._settle_timer = self._single_shot(memory.release_free_memory)
         self.goto_buffer: str | None = None
-        self._thumbnails: dict[int, QImage] = {}
-        self._thumbnails_of: object = None  # the playlist the thumbnails show
+        # Made on demand for the overview's page on screen, in a cache bounded in bytes.
+        self.thumbnails = SlideThumbnails(player, context, build)
         # Which screen, full screen or not, and the lock's hold on both.
         self.placement = Placement(self, lock=lock)
         player.subscribe(self.on_change)
@@ -445,30 +444,9 @@ class ShowWindow(QWidget):
     # ------------------------------------------------------------ overview
 
     def open_overview(self) -> None:
-        images, labels = [], []
-        for index in self.player.order:
-            slide = self.player.playlist.slides[index]
-            images.append(self._thumbnail(index, slide))
-            labels.append(slide.label_for_humans())
         self.overview.setGeometry(self.rect())
-        self.overview.open(images, labels, self.player.position or 0)
+        self.overview.open(self.thumbnails, self.player.position or 0)
         self.overview.setFocus()
-
-    def _thumbnail(self, index: int, slide: SlideBase) -> QImage:
-        if self._thumbnails_of is not self.player.playlist:
-            self._thumbnails = {}
-            self._thumbnails_of = self.player.playlist
-        if index not in self._thumbnails:
-            try:
-                view = self._build(slide, self.context, None)
-                self._thumbnails[index] = view.render_image(*THUMB_SIZE, 1.0)
-                view.deleteLater()
-            except Exception:
-                log.exception("no thumbnail for slide %d", index + 1)
-                image = QImage(*THUMB_SIZE, QImage.Format.Format_RGB32)
-                image.fill(QColor("black"))
-                self._thumbnails[index] = image
-        return self._thumbnails[index]
 
     def _overview_chosen(self, position: int) -> None:
         self.setFocus()

@@ -164,7 +164,7 @@ def test_any_key_brings_the_picture_back(qtbot, window: ShowWindow) -> None:
 def test_overview_pick_with_arrows_and_enter(qtbot, window: ShowWindow, key: Qt.Key) -> None:
     press(qtbot, window, key)
     assert window.overview.isVisible()
-    assert len(window.overview.thumbnails) == 5
+    assert window.overview.count() == 5
     assert window.overview.selected == 0
     press(qtbot, window, Qt.Key.Key_Right)
     press(qtbot, window, Qt.Key.Key_Right)
