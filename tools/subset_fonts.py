@@ -405,8 +405,8 @@ def build(font_dir: Path, args: argparse.Namespace) -> int:
     coverage = parse_coverage((args.out / COVERAGE_FILE).read_text(encoding="utf-8"))
     lacking = {ch for ch in hanzi if ord(ch) not in coverage}
     if lacking:
-        # Not an error: ideographs newer than the source font (Noto Sans CJK 2.004 stops
-        # at Unicode 12.1); kiosk check warns wherever a playlist uses one.
+        # Not an error: Unicode 13 and 14 added these ideographs after the source font's
+        # release (Noto Sans CJK 2.004); kiosk check warns wherever a playlist uses one.
         ranges = code_point_ranges(lacking)
         print(f"note: the source font lacks {len(lacking)} GB 18030 level-1 hanzi: {ranges}")
     return status

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kiosk.playlist.data import DATA_KEYS, load_chart_data
+from kiosk.playlist.data import load_chart_data
 from kiosk.playlist.errors import Mark, PlaylistError, Problem, file_mark
 from kiosk.playlist.model import Playlist
 from kiosk.playlist.safeyaml import Document, Path_, load_file, read_text
@@ -36,6 +36,9 @@ NOT_SHOWN = frozenset(
         "trend", "good", "decimals",
     }
 )  # fmt: skip
+#: Top-level keys not drawn by kiosk: the playlist's title only names the window (the
+#: window manager draws it, in the system's fonts, and a full-screen show hides it).
+NOT_SHOWN_AT_TOP = frozenset({"title"})
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def _files(playlist: Playlist) -> list[tuple[Path, str | None]]:
     files: list[tuple[Path, str | None]] = [(Path(playlist.path), None)]
     for slide in playlist.slides:
         relative = getattr(slide, "data", None)
-        if slide.type not in DATA_KEYS or not isinstance(relative, str):
+        if not slide.data_fills or not isinstance(relative, str):
             continue
         try:
             path = playlist.resolve(relative)
@@ -202,7 +205,7 @@ def _shown_strings(data: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
         yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            if key not in NOT_SHOWN:
+            if key not in NOT_SHOWN and not (not path and key in NOT_SHOWN_AT_TOP):
                 yield from _shown_strings(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):

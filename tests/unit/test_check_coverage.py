@@ -31,7 +31,7 @@ EMOJI = "\U0001f56f"  # 🕯 candle: no bundled font has emoji
 
 PLAYLIST = f"""\
 version: 1
-title: 致敬 {PLACES}
+title: 致敬 {PLACES} {EXT_B}  # names the window only
 # a comment is never shown: {EXT_B}
 slides:
   - type: tribute
