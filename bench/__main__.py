@@ -22,6 +22,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 
+from bench.export_overview import TARGETS as EXPORT_OVERVIEW_TARGETS  # noqa: E402 (after the platform)
+
 TARGETS = {
     "first_frame_s": ("<", 1.0),
     "first_frame_ratio": ("<=", 1.5),
@@ -33,6 +35,7 @@ TARGETS = {
     "rss_growth_mb": ("<", 10.0),
     "check_s": ("<", 1.0),
 }
+TARGETS.update(EXPORT_OVERVIEW_TARGETS)  # export RSS and the overview on 3,000 slides
 
 
 def _in_subprocess(module: str, function: str, **kwargs: object) -> dict:
@@ -84,6 +87,8 @@ def run(quick: bool) -> dict[str, object]:
         ("soak", lambda: _in_subprocess("bench.soak", "run", changes=1000 if quick else 5000, warmup=30)),
         ("check", lambda: _in_subprocess("bench.check_speed", "measure", count=3000, runs=3 if quick else 5)),
         ("export", export_seconds_per_slide),
+        ("overview", lambda: _in_subprocess("bench.export_overview", "measure_overview", slides=3000)),
+        ("export_memory", lambda: _in_subprocess("bench.export_overview", "measure_export", quick=quick)),
         ("frozen", lambda: _in_subprocess("bench.frozen", "measure")),
     ]
     for name, step in steps:
