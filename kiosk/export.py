@@ -157,6 +157,11 @@ def _temporary_beside(target: Path) -> tuple[BinaryIO, str]:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     except OSError as exc:
         raise WriteFailed(f"cannot write {target}: {exc.strerror or exc}") from exc
+    # mkstemp makes the file private (0600); the pictures get the mode any new file gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError, AttributeError):  # no fchmod on Windows
+        os.fchmod(fd, 0o666 & ~umask)
     return os.fdopen(fd, "wb"), temporary
 
 

@@ -148,3 +148,7 @@ def test_pdf_complete_tells_a_short_pdf(tmp_path: Path) -> None:
     assert not pdf_complete(tmp_path / "holed.pdf")
     image = QImage(str(tmp_path / "out" / "01-stat.png"))
     assert (image.width(), image.height()) == (320, 180)
+    umask = os.umask(0)
+    os.umask(umask)
+    for written in (pdf, tmp_path / "out" / "01-stat.png"):  # as any new file, not 0600
+        assert written.stat().st_mode & 0o777 == 0o666 & ~umask
