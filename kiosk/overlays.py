@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QWidget
@@ -434,6 +435,11 @@ class OverviewWidget(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         self._fill.stop()
         super().hideEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():  # new cell sizes: the page's thumbnails are made again
+            self._page_changed()
 
     # ------------------------------------------------------------ the grid
 

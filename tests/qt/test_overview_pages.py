@@ -150,6 +150,19 @@ def test_the_cache_is_bounded_in_bytes_and_keeps_the_recent() -> None:
     assert cache.get(0) is not None and cache.get(39) is not None and cache.get(1) is None
 
 
+def test_a_resized_overview_makes_its_page_again_at_the_new_size(qtbot, long_show) -> None:
+    window, _player, _built = long_show
+    qtbot.keyClick(window, Qt.Key.Key_O)
+    overview = window.overview
+    qtbot.waitUntil(lambda: page_filled(overview), timeout=10000)
+    small = overview._thumb_size()
+    overview.resize(1920, 1080)
+    qtbot.waitUntil(lambda: page_filled(overview), timeout=10000)
+    large = overview._thumb_size()
+    assert large[0] > small[0]
+    assert all(window.thumbnails.cached(p, *large) is not None for p in overview.page_positions())
+
+
 def test_paging_through_thousands_keeps_the_cache_within_budget(qtbot, long_show) -> None:
     window, _player, _built = long_show
     window.thumbnails.cache.max_bytes = 2 * 1024 * 1024
