@@ -89,10 +89,10 @@ class Theme:
         font.setFamilies([self.spec.fonts.numbers, self.spec.fonts.family, *FALLBACK_FAMILIES])
         return font
 
-    def paint_background(self, painter: QPainter, rect: QRectF, *, tribute: bool = False) -> None:
+    def paint_background(self, painter: QPainter, rect: QRectF, *, quiet: bool = False) -> None:
         """The theme's gradient, top-left to bottom-right."""
         top, bottom = (
-            ("tribute_top", "tribute_bottom") if tribute else ("background_top", "background_bottom")
+            ("tribute_top", "tribute_bottom") if quiet else ("background_top", "background_bottom")
         )
         gradient = QLinearGradient(rect.topLeft(), rect.bottomRight())
         gradient.setColorAt(0.0, self.color(top))

@@ -13,10 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.playlist.errors import Mark, PlaylistError, Problem
+from kiosk.playlist.model import SLIDE_TYPES
 from kiosk.playlist.safeyaml import Document, WrittenFloat, load_file, read_text, readable
 
-# Which key of the slide the file fills, per slide type.
-DATA_KEYS = {"bar": "bars", "pie": "slices", "line": None}
+#: what a line chart's data file fills: x labels and series (any other type: one list of rows)
+SERIES_FILLS = ("x", "series")
+
+
+def data_fills(slide_type: str) -> tuple[str, ...]:
+    """The fields a `data:` file fills for this slide type (the registry's `data_fills`);
+    empty when the type takes no data file."""
+    model = SLIDE_TYPES.get(slide_type)
+    return model.data_fills if model is not None else ()
+
+
 # A cell that a spreadsheet would run as a formula (CSV injection, OWASP): '=' or '@' first,
 # or '+'/'-' first unless a plain signed number follows ('-18.4%' and '+5.2万' are labels;
 # '-2+3' and '+cmd|...' are not). Tabs and CRs in front are stripped before the check. The
@@ -39,12 +49,12 @@ def load_chart_data(slide_type: str, path: Path) -> Document:
 def _yaml_document(slide_type: str, path: Path) -> Document:
     document = load_file(path)
     data = document.data
-    if slide_type == "line":
+    if data_fills(slide_type) == SERIES_FILLS:
         if not isinstance(data, dict):
             raise _fail(path, 1, "a line chart's YAML data is a mapping with 'x:' and 'series:'")
         return document
-    if isinstance(data, dict) and DATA_KEYS[slide_type] in data:
-        key = DATA_KEYS[slide_type]
+    key = data_fills(slide_type)[0]
+    if isinstance(data, dict) and key in data:
         inner = Document(data[key], document.file)
         for mark_path, mark in document.value_marks.items():
             if mark_path[:1] == (key,):
@@ -89,7 +99,7 @@ def _csv_document(slide_type: str, path: Path) -> Document:
             )
     if problems:
         raise PlaylistError(problems)
-    if slide_type == "line":
+    if data_fills(slide_type) == SERIES_FILLS:
         return _csv_line(path, [h.strip() for h in written_header], header_line, body)
     return _csv_rows(path, header, header_line, body)
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kiosk.playlist.data import DATA_KEYS, load_chart_data
+from kiosk.playlist.data import SERIES_FILLS, data_fills, load_chart_data
 from kiosk.playlist.errors import PlaylistError, Problem
 from kiosk.playlist.model import (
     SLIDE_TYPES,
@@ -79,7 +79,8 @@ class _Checker:
         self.check_unique_ids(slides)
         if self.problems or settings is None:
             return None
-        return Playlist.model_construct(**dict(settings), slides=slides)
+        # No problems: every slide was built (check_slide gives None only with a problem).
+        return Playlist.model_construct(**dict(settings), slides=[s for s in slides if s is not None])
 
     # ------------------------------------------------------------ slides
 
@@ -109,9 +110,10 @@ class _Checker:
 
     def with_data_file(self, raw: dict[str, Any], kind: str, path: Path_) -> dict[str, Any] | None:
         """Fill bars/slices/x+series from the file named by `data:` (None if it is unusable)."""
-        if kind not in DATA_KEYS or not isinstance(raw.get("data"), str):
+        fills = data_fills(kind)
+        if not fills or not isinstance(raw.get("data"), str):
             return raw
-        inline = [k for k in ("bars", "slices", "x", "series") if k in raw]
+        inline = [k for k in fills if k in raw]
         if inline:
             self.add((*path, "data"), f"give either 'data:' or '{inline[0]}:', not both")
             return raw
@@ -123,10 +125,10 @@ class _Checker:
         except PlaylistError as error:
             self.problems.extend(error.problems)
             return None
-        key = DATA_KEYS[kind]
-        if key is None:  # line: the file gives both x and series
+        if fills == SERIES_FILLS:  # the file gives both x and series
             self.document.graft(path, loaded)
             return {**raw, **loaded.data}
+        key = fills[0]
         self.document.graft((*path, key), loaded)
         return {**raw, key: loaded.data}
 
@@ -363,7 +365,7 @@ def _either(messages: Any) -> str:
         first = matches[0]
         assert first is not None
         return f"{first['field']} must be {' or '.join(wants)}, got {first['given']}"
-    return messages[0]
+    return str(messages[0])
 
 
 def _by_alias(model: Any, alias: str) -> Any:

@@ -1,7 +1,14 @@
 """The playlist language as pydantic models: one small class per slide type.
 
 Qt-free by rule (see DESIGN.md): the language is checked and tested without a display.
-A new slide type is one more class here plus its line in `SLIDE_TYPES`.
+
+The slide-type registry: a slide type is one class here, decorated with `@register`,
+that states its facts as class variables (its view, the fields naming files, the fields a
+data file fills, whether it is quiet, its examples). Everything else that lists the
+types reads the registry: the loader, the JSON Schema, the views (kiosk/slides), the
+README's table of types (tools/readme_types.py), the fuzz strategies and the tests'
+minimal examples. Adding a type touches its model class, its view module, its golden
+and its example; nothing else.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +26,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SerializeAsAny,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -337,7 +345,7 @@ class Figure(WrittenPrecision):
 
 
 class SlideBase(Strict):
-    """Fields every slide takes."""
+    """Fields every slide takes, and the facts each slide type states for the registry."""
 
     type: str
     id: str | None = Field(default=None, description="Unique name, for --start and go-to.")
@@ -349,8 +357,20 @@ class SlideBase(Strict):
     notes: Text | None = Field(default=None, description="Never shown.")
     source: Text | None = Field(default=None, description="A small citation line.")
 
-    # Fields that name files, relative to the playlist's folder (checked by the loader).
+    # ---- the registry's facts (class variables, never playlist fields)
+    #: "module:Class" of the view that draws the type (imported on first use; kiosk/slides)
+    view: ClassVar[str] = ""
+    #: fields that name files, relative to the playlist's folder (checked by the loader)
     file_fields: ClassVar[tuple[str, ...]] = ()
+    #: fields a `data:` file fills instead: one list of rows (("bars",)), or ("x", "series")
+    data_fills: ClassVar[tuple[str, ...]] = ()
+    #: the fields that name the slide for people (logs, the overview, export file names)
+    label_fields: ClassVar[tuple[str, ...]] = ("title", "label", "heading", "caption")
+    #: a quiet slide (remembrance): the dark quiet background, no footer
+    quiet: ClassVar[bool] = False
+    #: valid slides of the type as a playlist writes them; the first is the smallest
+    #: (tests, fuzz strategies and docs read them; files named are the fuzz suite's own)
+    examples: ClassVar[tuple[dict[str, Any], ...]] = ()
 
     @field_validator("id", mode="before")
     @classmethod
@@ -368,15 +388,52 @@ class SlideBase(Strict):
 
     def label_for_humans(self) -> str:
         """A short name for logs, the overview grid and export file names."""
-        for name in ("title", "label", "heading", "caption"):
+        for name in self.label_fields:
             text = getattr(self, name, None)
             if text:
                 return str(text)
         return self.type
 
 
+SLIDE_TYPES: dict[str, type[SlideBase]] = {}
+"""The registry: slide type name -> model class, in the order types were registered."""
+
+S = TypeVar("S", bound=type[SlideBase])
+
+
+def register(model: S) -> S:
+    """Add a slide type to the registry (a class decorator). The type's name is the
+    default of its `type` field, as in `type: Literal["bar"] = "bar"`."""
+    name = model.__pydantic_fields__["type"].default
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{model.__name__} needs a field like type: Literal['name'] = 'name'")
+    if not model.view or ":" not in model.view:
+        raise TypeError(f"{model.__name__} needs view = 'module:Class' (its widget)")
+    if not model.examples:
+        raise TypeError(f"{model.__name__} needs at least one example")
+    SLIDE_TYPES[name] = model
+    return model
+
+
+def unregister(name: str) -> None:
+    """Take a slide type out of the registry (tests that register a toy type)."""
+    SLIDE_TYPES.pop(name, None)
+
+
+@register
 class TitleSlide(SlideBase):
     type: Literal["title"] = "title"
+    view: ClassVar[str] = "kiosk.slides.title:TitleView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "title", "title": "向人民报告"},
+        {
+            "type": "title",
+            "title": "向人民报告",
+            "subtitle": "江苏公安2023“平安答卷”",
+            "footer": "1月10日",
+            "logo": "pic.png",
+        },
+    )
     title: Text
     subtitle: Text | None = None
     footer: Text | None = None
@@ -384,15 +441,47 @@ class TitleSlide(SlideBase):
     file_fields: ClassVar[tuple[str, ...]] = ("logo",)
 
 
+@register
 class StatSlide(SlideBase, Figure):
     type: Literal["stat"] = "stat"
+    view: ClassVar[str] = "kiosk.slides.stat:StatView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "stat", "label": "破案率", "value": 99.2, "unit": "%"},
+        {
+            "type": "stat",
+            "label": "电诈案件",
+            "value": 18.4,
+            "unit": "%",
+            "trend": "down",
+            "good": "down",
+            "prefix": "近",
+            "suffix": "以上",
+            "note": "同比",
+            "count_up": "1.5s",
+        },
+    )
 
 
+@register
 class StatsSlide(SlideBase):
     type: Literal["stats"] = "stats"
+    view: ClassVar[str] = "kiosk.slides.stats:StatsView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "stats", "items": [{"label": "a", "value": 1}, {"label": "b", "value": 2}]},
+        {
+            "type": "stats",
+            "title": "平安答卷",
+            "columns": 2,
+            "items": [
+                {"label": "立案", "value": 12.5, "unit": "万", "trend": "down", "good": "down"},
+                {"label": "破案", "value": 9400, "unit": "余名"},
+                {"label": "满意度", "value": 98.6, "unit": "%"},
+            ],
+        },
+    )
     title: Text | None = None
     items: list[Figure] = Field(min_length=2, max_length=8)
-    columns: Count | None = Field(default=None, ge=1, le=4)
+    columns: Count | None = Field(default=None, ge=1, le=4, description="at most 2 on a portrait screen")
 
 
 class Bar(WrittenPrecision):
@@ -401,8 +490,26 @@ class Bar(WrittenPrecision):
     color: Color | None = None
 
 
+@register
 class BarSlide(SlideBase):
     type: Literal["bar"] = "bar"
+    view: ClassVar[str] = "kiosk.slides.bar:BarView"
+    data_fills: ClassVar[tuple[str, ...]] = ("bars",)
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "bar", "bars": [{"label": "立案数", "value": -18.4}]},
+        {
+            "type": "bar",
+            "title": "同比",
+            "unit": "%",
+            "good": "up",
+            "orientation": "horizontal",
+            "bars": [
+                {"label": "立案数", "value": -18.4, "color": "#3ecf8e"},
+                {"label": "破案数", "value": 20.9},
+            ],
+        },
+        {"type": "bar", "data": "bars.csv"},
+    )
     title: Text | None = None
     bars: list[Bar] | None = Field(default=None, min_length=1, max_length=40)
     data: str | None = Field(default=None, description="A CSV or YAML file with the bars.")
@@ -442,8 +549,25 @@ class Series(Strict):
         return data
 
 
+@register
 class LineSlide(SlideBase):
     type: Literal["line"] = "line"
+    view: ClassVar[str] = "kiosk.slides.line:LineView"
+    data_fills: ClassVar[tuple[str, ...]] = ("x", "series")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "line", "x": ["2022", "2023"], "series": [{"name": "a", "values": [1, 2]}]},
+        {
+            "type": "line",
+            "title": "损失",
+            "unit": "亿",
+            "x": ["2021", "2022", "2023"],
+            "series": [
+                {"name": "挽损", "values": [2.9, 4.0, 3.5], "color": "gold"},
+                {"name": "b", "values": [1, 2, 3]},
+            ],
+        },
+        {"type": "line", "data": "line.csv"},
+    )
     title: Text | None = None
     x: list[Text] | None = Field(default=None, min_length=2, max_length=200)
     series: list[Series] | None = Field(default=None, min_length=1, max_length=8)
@@ -473,8 +597,22 @@ class Slice(WrittenPrecision):
     color: Color | None = None
 
 
+@register
 class PieSlide(SlideBase):
     type: Literal["pie"] = "pie"
+    view: ClassVar[str] = "kiosk.slides.pie:PieView"
+    data_fills: ClassVar[tuple[str, ...]] = ("slices",)
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "pie", "slices": [{"label": "a", "value": 1}, {"label": "b", "value": 3}]},
+        {
+            "type": "pie",
+            "title": "构成",
+            "unit": "件",
+            "donut": False,
+            "slices": [{"label": "盗窃", "value": 45, "color": "#f2c14e"}, {"label": "诈骗", "value": 30.5}],
+        },
+        {"type": "pie", "data": "pie.yaml"},
+    )
     title: Text | None = None
     slices: list[Slice] | None = Field(default=None, min_length=1, max_length=12)
     data: str | None = None
@@ -495,8 +633,23 @@ class PieSlide(SlideBase):
         return self
 
 
+@register
 class GaugeSlide(SlideBase, WrittenPrecision):
     type: Literal["gauge"] = "gauge"
+    view: ClassVar[str] = "kiosk.slides.gauge:GaugeView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "gauge", "label": "网上办理", "value": 88},
+        {
+            "type": "gauge",
+            "label": "覆盖率",
+            "value": 2.5,
+            "max": 5,
+            "unit": "万",
+            "prefix": "近",
+            "suffix": "以上",
+            "note": "全省",
+        },
+    )
     label: Text
     value: Number
     max: Number = Field(default=100, gt=0)
@@ -512,10 +665,16 @@ class GaugeSlide(SlideBase, WrittenPrecision):
         return self
 
 
+@register
 class TextSlide(SlideBase):
     type: Literal["text"] = "text"
+    view: ClassVar[str] = "kiosk.slides.text:TextView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "text", "body": "hello"},
+        {"type": "text", "heading": "举措", "body": ["- 第一", "第二"]},
+    )
     heading: Text | None = None
-    body: Text | list[Text]
+    body: Text | list[Text] = Field(description="lines starting with '- ' are bullets; or a list")
 
     @field_validator("body")
     @classmethod
@@ -539,54 +698,48 @@ class Step(Strict):
     text: Text
 
 
+@register
 class TimelineSlide(SlideBase):
     type: Literal["timeline"] = "timeline"
+    view: ClassVar[str] = "kiosk.slides.timeline:TimelineView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "timeline", "steps": [{"time": "3分钟", "text": "升空"}]},
+        {
+            "type": "timeline",
+            "title": "接警",
+            "steps": [{"time": "1分钟", "text": "接警"}, {"time": "5分钟", "text": "到场"}],
+        },
+    )
     title: Text | None = None
     steps: list[Step] = Field(min_length=1, max_length=8)
 
 
+@register
 class ImageSlide(SlideBase):
     type: Literal["image"] = "image"
+    view: ClassVar[str] = "kiosk.slides.image:ImageView"
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "image", "src": "pic.png"},
+        {"type": "image", "src": "pic.png", "fit": "cover", "caption": "大厅"},
+    )
     src: str
     fit: Literal["contain", "cover"] = "contain"
     caption: Text | None = None
     file_fields: ClassVar[tuple[str, ...]] = ("src",)
 
 
+@register
 class TributeSlide(SlideBase):
     type: Literal["tribute"] = "tribute"
+    view: ClassVar[str] = "kiosk.slides.tribute:TributeView"
+    quiet: ClassVar[bool] = True
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "tribute", "title": "致敬"},
+        {"type": "tribute", "title": "致敬英雄", "body": "他们的名字\n我们记得"},
+    )
     title: Text
     body: Text | None = None
 
-
-SLIDE_TYPES: dict[str, type[SlideBase]] = {
-    "title": TitleSlide,
-    "stat": StatSlide,
-    "stats": StatsSlide,
-    "bar": BarSlide,
-    "line": LineSlide,
-    "pie": PieSlide,
-    "gauge": GaugeSlide,
-    "text": TextSlide,
-    "timeline": TimelineSlide,
-    "image": ImageSlide,
-    "tribute": TributeSlide,
-}
-
-Slide = Annotated[
-    TitleSlide
-    | StatSlide
-    | StatsSlide
-    | BarSlide
-    | LineSlide
-    | PieSlide
-    | GaugeSlide
-    | TextSlide
-    | TimelineSlide
-    | ImageSlide
-    | TributeSlide,
-    Field(discriminator="type"),
-]
 
 # ---------------------------------------------------------------- the playlist
 
@@ -616,7 +769,26 @@ class PlaylistSettings(Strict):
 
 
 class Playlist(PlaylistSettings):
-    slides: list[Slide] = Field(min_length=1)
+    slides: list[SerializeAsAny[SlideBase]] = Field(min_length=1)
+
+    @field_validator("slides", mode="before")
+    @classmethod
+    def _each_by_its_type(cls, value: Any) -> Any:
+        """Each slide is validated by its own type's model (the registry). The loader does
+        this slide by slide to report every problem; this is for models built in code."""
+        if not isinstance(value, list):
+            return value
+        slides = []
+        for item in value:
+            if isinstance(item, dict):
+                model = SLIDE_TYPES.get(str(item.get("type")))
+                if model is None:
+                    raise ValueError(
+                        f"unknown slide type {item.get('type')!r}; known types: {', '.join(SLIDE_TYPES)}"
+                    )
+                item = model.model_validate(item)
+            slides.append(item)
+        return slides
 
     _path: Path | None = PrivateAttr(default=None)
 

@@ -16,7 +16,7 @@ import copy
 from typing import Any
 
 from kiosk import __version__
-from kiosk.playlist.model import DAY_FULL_NAMES, TRANSITION_NAMES, Playlist
+from kiosk.playlist.model import DAY_FULL_NAMES, SLIDE_TYPES, TRANSITION_NAMES, Playlist
 
 SCHEMA_ID = "https://kiosk.invalid/kiosk-playlist.schema.json"
 
@@ -40,13 +40,21 @@ DAY_PATTERN = (
 
 def playlist_schema() -> dict[str, Any]:
     schema = Playlist.model_json_schema(by_alias=True)
-    definitions = schema["$defs"]
+    definitions = schema.setdefault("$defs", {})
+    definitions.pop("SlideBase", None)  # slides are given by their types, below
+    references = {}
+    for name, model in SLIDE_TYPES.items():  # the registry: every slide type, toy ones too
+        one = model.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+        definitions.update(one.pop("$defs", {}))
+        definitions[model.__name__] = one
+        references[name] = f"#/$defs/{model.__name__}"
+    schema["properties"]["slides"]["items"] = _dispatch_on_type(references)
     definitions["Transition"] = _transition_schema(definitions["Transition"])
     when = definitions["When"]["properties"]
     for name in ("from", "until"):
         when[name] = _local_time_schema(when[name])
     when["days"]["anyOf"][0]["items"] = {"type": "string", "pattern": DAY_PATTERN}
-    schema["properties"]["slides"]["items"] = _dispatch_on_type(schema["properties"]["slides"]["items"])
+    schema["$defs"] = dict(sorted(definitions.items()))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -75,10 +83,10 @@ def _local_time_schema(field: dict[str, Any]) -> dict[str, Any]:
     return field
 
 
-def _dispatch_on_type(union: dict[str, Any]) -> dict[str, Any]:
-    """pydantic's oneOf + OpenAPI 'discriminator' (which JSON Schema validators ignore) as
-    if/then on `type`: a slide is checked against its own type's fields only."""
-    mapping: dict[str, str] = union["discriminator"]["mapping"]
+def _dispatch_on_type(mapping: dict[str, str]) -> dict[str, Any]:
+    """if/then on `type` (not oneOf, which reports a mistake once per slide type, nor
+    OpenAPI's 'discriminator', which JSON Schema validators ignore): a slide is checked
+    against its own type's fields only."""
     return {
         "type": "object",
         "required": ["type"],

@@ -1,4 +1,4 @@
-"""The registry: slide type -> the module and class of its widget.
+"""Slide type -> its widget, as the registry (kiosk/playlist/model.py) names it.
 
 Modules are imported on first use, so pyqtgraph (charts only) loads when the first chart
 slide is built and a show that opens on a title slide is on screen before it.
@@ -9,29 +9,18 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from kiosk.playlist.model import SLIDE_TYPES, SlideBase
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from kiosk.playlist.model import SlideBase
     from kiosk.slides.base import SlideContext, SlideView
 
-VIEWS: dict[str, str] = {
-    "title": "kiosk.slides.title:TitleView",
-    "stat": "kiosk.slides.stat:StatView",
-    "stats": "kiosk.slides.stats:StatsView",
-    "bar": "kiosk.slides.bar:BarView",
-    "line": "kiosk.slides.line:LineView",
-    "pie": "kiosk.slides.pie:PieView",
-    "gauge": "kiosk.slides.gauge:GaugeView",
-    "text": "kiosk.slides.text:TextView",
-    "timeline": "kiosk.slides.timeline:TimelineView",
-    "image": "kiosk.slides.image:ImageView",
-    "tribute": "kiosk.slides.tribute:TributeView",
-}
 
-
-def view_class(slide_type: str) -> type[SlideView]:
-    module_name, class_name = VIEWS[slide_type].split(":")
+def view_class(slide_type: str | type[SlideBase]) -> type[SlideView]:
+    """The widget class of a slide type (by name or model class), imported on first use."""
+    model = SLIDE_TYPES[slide_type] if isinstance(slide_type, str) else slide_type
+    module_name, class_name = model.view.split(":")
     try:
         view: type[SlideView] = getattr(importlib.import_module(module_name), class_name)
         return view
@@ -45,4 +34,4 @@ def view_class(slide_type: str) -> type[SlideView]:
 
 def build_view(model: SlideBase, context: SlideContext, parent: QWidget | None = None) -> SlideView:
     """The widget that shows `model`."""
-    return view_class(model.type)(model, context, parent)
+    return view_class(type(model))(model, context, parent)

@@ -49,8 +49,6 @@ class SlideView(QWidget):
 
     #: seconds the entry animation takes; 0 means the slide is still from the start
     entry_seconds: ClassVar[float] = 1.2
-    #: tribute slides use the quiet dark background
-    tribute_background: ClassVar[bool] = False
 
     #: emitted once when painting or animating raised: the window skips the slide
     failed = Signal()
@@ -208,7 +206,7 @@ class SlideView(QWidget):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             rect = QRectF(0, 0, self.width(), self.height())
-            paint.slide_background(painter, rect, self.model, self.context, self.tribute_background)
+            paint.slide_background(painter, rect, self.model, self.context)
             paint.slide_chrome(painter, self.metrics(), self.model, self.theme)
             painter.end()
             self._background = pixmap

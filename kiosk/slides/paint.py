@@ -175,14 +175,14 @@ def contrast(a: QColor, b: QColor) -> float:
 # ---------------------------------------------------------------- background and chrome
 
 
-def slide_background(
-    painter: QPainter, rect: QRectF, model: SlideBase, context: object, tribute: bool
-) -> None:
+def slide_background(painter: QPainter, rect: QRectF, model: SlideBase, context: object) -> None:
+    """The slide's own colour or picture, else the theme's gradient (the quiet one for a
+    quiet type: the registry's `quiet`)."""
     theme: Theme = context.theme  # type: ignore[attr-defined]
     if model.background and model.background_is_color():
         painter.fillRect(rect, color(model.background))
         return
-    theme.paint_background(painter, rect, tribute=tribute)
+    theme.paint_background(painter, rect, quiet=model.quiet)
     if model.background:
         image = load_image(context.resolve(model.background), rect.width(), rect.height())  # type: ignore[attr-defined]
         if image is not None:
@@ -212,7 +212,7 @@ def slide_chrome(painter: QPainter, metrics: Metrics, model: SlideBase, theme: T
             ALIGN_LEFT,
             wrap=False,
         )
-    if theme.spec.footer and model.type != "tribute":
+    if theme.spec.footer and not model.quiet:
         draw_text(
             painter,
             baseline_box,

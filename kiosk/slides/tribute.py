@@ -181,7 +181,6 @@ class TributeView(SlideView):
 
     model: TributeSlide
     entry_seconds = 2.5
-    tribute_background = True
 
     # ------------------------------------------------------------ timing (pure)
 

@@ -13,6 +13,8 @@ import math
 import string
 import struct
 import time
+import types
+import typing
 import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import assume
 from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
 
 from kiosk.playlist import Playlist, PlaylistError
-from kiosk.playlist.model import COLOR_NAMES, DAY_NAMES, MAX_NUMBER, SLIDE_TYPES
+from kiosk.playlist.model import COLOR_NAMES, DAY_NAMES, MAX_NUMBER, SLIDE_TYPES, SlideBase
 
 SECONDS_PER_LOAD = 2.0
 
@@ -148,149 +152,169 @@ def drop_none(mapping: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- slides
 
 
-def figure_fields() -> dict[str, st.SearchStrategy[Any]]:
-    return {
-        "label": labels(),
-        "value": numbers,
-        "prefix": optional(texts(4)),
-        "unit": optional(texts(6)),
-        "suffix": optional(texts(4)),
-        "trend": optional(directions),
-        "good": optional(directions),
-        "note": optional(texts()),
-        "count_up": optional(st.one_of(st.just(False), durations)),
-        "decimals": optional(st.integers(0, 6)),
-    }
-
-
 def fixed(strategies: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(strategies).map(drop_none)
 
 
-@st.composite
-def gauge(draw: st.DrawFn) -> dict[str, Any]:
-    top = draw(st.one_of(st.integers(1, 1000), st.floats(1e-6, 1e12)))
-    value = draw(st.floats(0, 1)) * top
-    return drop_none(
-        {
-            "label": draw(labels()),
-            "value": min(value, top),
-            "max": top,
-            "unit": draw(optional(texts(6))),
-            "prefix": draw(optional(texts(4))),
-            "suffix": draw(optional(texts(4))),
-            "note": draw(optional(texts())),
-        }
-    )
+# ---------------------------------------------------------------- slides, from the registry
+#
+# Every registered slide type gets its strategy from its model: the registry's examples
+# give each type a valid shape (a line's series as long as its x labels, a gauge's value
+# within its max), and every leaf is then redrawn from its field's type: text of every
+# script, numbers huge and tiny, booleans, the choices of a Literal, colours, durations.
+# Lists of records grow or shrink within their bounds; optional fields the example left
+# out are drawn now and then. A new slide type needs nothing here.
+
+#: the sample file each file-naming field points at (written by write_files)
+DATA_FILE_FOR_FILLS = {("x", "series"): LINE_CSV, ("slices",): PIE_YAML}
+LIST_CAP = 12  # records per list: enough to crowd a slide, few enough to stay quick
 
 
-@st.composite
-def line(draw: st.DrawFn) -> dict[str, Any]:
-    if draw(st.integers(0, 5)) == 0:
-        return {"data": LINE_CSV, "title": draw(texts())}
-    n = draw(st.integers(2, 12))
-    series = draw(
-        st.lists(
-            fixed(
-                {
-                    "name": labels(),
-                    "values": st.lists(numbers, min_size=n, max_size=n),
-                    "color": optional(colors),
-                }
-            ),
-            min_size=1,
-            max_size=4,
+def _validator_names(metadata: list[Any]) -> set[str]:
+    return {getattr(getattr(m, "func", None), "__name__", "") for m in metadata}
+
+
+def _bound(metadata: list[Any], kind: str) -> Any:
+    return next((getattr(m, kind) for m in metadata if hasattr(m, kind)), None)
+
+
+def strategy_of(annotation: Any, metadata: list[Any], *, required: bool = False) -> st.SearchStrategy[Any]:
+    """Values the language takes for a field of this type (pydantic's annotation and metadata)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *more = typing.get_args(annotation)
+        return strategy_of(base, [*more, *metadata], required=required)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return st.one_of(*(strategy_of(a, metadata, required=required) for a in options))
+    if origin is typing.Literal:
+        return st.sampled_from(typing.get_args(annotation))
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        low, high = _bound(metadata, "min_length") or 0, _bound(metadata, "max_length") or LIST_CAP
+        return st.lists(
+            strategy_of(item, [], required=True), min_size=low, max_size=max(low, min(high, LIST_CAP))
         )
-    )
-    return drop_none(
-        {
-            "title": draw(optional(texts())),
-            "x": draw(st.lists(labels(), min_size=n, max_size=n)),
-            "series": series,
-            "unit": draw(optional(texts(6))),
-        }
-    )
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return record_of(annotation)
+    validators = _validator_names(metadata)
+    if annotation is bool:
+        return st.booleans()
+    if annotation is int:
+        return st.integers(_bound(metadata, "ge") or 0, _bound(metadata, "le") or 100)
+    if annotation is float:
+        if "_seconds" in validators:
+            return durations
+        if "_count_up" in validators:
+            return st.one_of(st.just(False), durations)
+        if _bound(metadata, "ge") is not None or _bound(metadata, "gt") is not None:
+            return (
+                non_negative.filter(lambda v: v > 0) if _bound(metadata, "gt") is not None else non_negative
+            )
+        return numbers
+    if "_color" in validators:
+        return colors
+    return labels() if required else texts()
 
 
 @st.composite
-def pie(draw: st.DrawFn) -> dict[str, Any]:
-    if draw(st.integers(0, 5)) == 0:
-        return {"data": PIE_YAML}
-    slices = draw(
-        st.lists(
-            fixed({"label": labels(), "value": non_negative, "color": optional(colors)}),
-            min_size=1,
-            max_size=12,
-        ).filter(lambda s: sum(x["value"] for x in s) > 0)
-    )
-    return drop_none(
-        {
-            "title": draw(optional(texts())),
-            "slices": slices,
-            "donut": draw(optional(st.booleans())),
-            "unit": draw(optional(texts(6))),
-        }
-    )
+def record_of(draw: st.DrawFn, model: type[BaseModel]) -> dict[str, Any]:
+    """A nested record (a bar, a series, a step) drawn field by field."""
+    out = {}
+    for name, info in model.model_fields.items():
+        if info.is_required() or draw(st.booleans()):
+            out[info.alias or name] = draw(
+                strategy_of(info.annotation, info.metadata, required=info.is_required())
+            )
+    return out
 
 
-def bar() -> st.SearchStrategy[dict[str, Any]]:
-    inline = fixed(
-        {
-            "title": optional(texts()),
-            "bars": st.lists(
-                fixed({"label": labels(), "value": numbers, "color": optional(colors)}),
-                min_size=1,
-                max_size=12,
-            ),
-            "orientation": optional(st.sampled_from(["vertical", "horizontal"])),
-            "unit": optional(texts(6)),
-            "good": optional(directions),
-            "show_values": optional(st.booleans()),
-        }
-    )
-    return st.one_of(inline, inline, inline, st.just({"data": BAR_CSV, "orientation": "horizontal"}))
+def _field_strategy(model: type[BaseModel], key: str) -> st.SearchStrategy[Any] | None:
+    info = next((i for n, i in model.model_fields.items() if (i.alias or n) == key), None)
+    if info is None:
+        return None
+    return strategy_of(info.annotation, info.metadata, required=info.is_required())
 
 
-SLIDE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "title": fixed(
-        {
-            "title": labels(),
-            "subtitle": optional(texts()),
-            "footer": optional(texts()),
-            "logo": optional(st.just(PNG_NAME)),
-        }
-    ),
-    "stat": fixed(figure_fields()),
-    "stats": fixed(
-        {
-            "title": optional(texts()),
-            "items": st.lists(fixed(figure_fields()), min_size=2, max_size=8),
-            "columns": optional(st.integers(1, 4)),
-        }
-    ),
-    "bar": bar(),
-    "line": line(),
-    "pie": pie(),
-    "gauge": gauge(),
-    "text": fixed(
-        {"heading": optional(texts()), "body": st.one_of(texts(400), st.lists(texts(), max_size=12))}
-    ),
-    "timeline": fixed(
-        {
-            "title": optional(texts()),
-            "steps": st.lists(fixed({"time": texts(12), "text": texts()}), min_size=1, max_size=8),
-        }
-    ),
-    "image": fixed(
-        {
-            "src": st.just(PNG_NAME),
-            "fit": optional(st.sampled_from(["contain", "cover"])),
-            "caption": optional(texts()),
-        }
-    ),
-    "tribute": fixed({"title": labels(), "body": optional(texts(400))}),
-}
-assert set(SLIDE_FIELDS) == set(SLIDE_TYPES), "a new slide type needs its strategy here"
+def _list_item_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    for candidate in typing.get_args(info.annotation) or (info.annotation,):
+        if typing.get_origin(candidate) is list:
+            (item,) = typing.get_args(candidate)
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                return item
+    return None
+
+
+@st.composite
+def _varied(draw: st.DrawFn, model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
+    """The example with its leaves redrawn, its lists of records resized."""
+    out: dict[str, Any] = {}
+    for key, value in example.items():
+        item_model = _list_item_model(model, key)
+        if item_model is not None and isinstance(value, list) and value:
+            info = model.model_fields[key]
+            low = max(1, _bound(info.metadata, "min_length") or 1)
+            high = max(low, min(_bound(info.metadata, "max_length") or LIST_CAP, LIST_CAP))
+            count = draw(st.integers(low, high))
+            out[key] = [draw(_varied(item_model, draw(st.sampled_from(value)))) for _ in range(count)]
+        elif isinstance(value, list) and value and not isinstance(value[0], dict):
+            item = _scalar_item_strategy(model, key)  # same length: a line's values match its x
+            out[key] = [draw(st.one_of(st.just(v), item)) if item is not None else v for v in value]
+        else:
+            strategy = _field_strategy(model, key)
+            out[key] = draw(st.one_of(st.just(value), strategy)) if strategy is not None else value
+    return out
+
+
+def _scalar_item_strategy(model: type[BaseModel], key: str) -> st.SearchStrategy[Any] | None:
+    """Values for the items of a list of scalars (x labels, series values, body lines)."""
+    info = model.model_fields.get(key)
+    if info is None:
+        return None
+    for candidate in typing.get_args(info.annotation) or (info.annotation,):
+        if typing.get_origin(candidate) is list:
+            return strategy_of(typing.get_args(candidate)[0], [], required=True)
+    return None
+
+
+COMMON_FIELDS = frozenset(SlideBase.model_fields)
+
+
+@st.composite
+def slide_fields(draw: st.DrawFn, kind: str) -> dict[str, Any]:
+    """A valid slide of the registered type `kind`, without its common fields."""
+    model = SLIDE_TYPES[kind]
+    example = {k: v for k, v in draw(st.sampled_from(model.examples)).items() if k != "type"}
+    if "data" in example:  # a data-file example: the file fills the data fields
+        example["data"] = DATA_FILE_FOR_FILLS.get(model.data_fills, BAR_CSV)
+        skip = {"data", *model.data_fills}
+    else:
+        skip = {"data"}
+    fields = draw(_varied(model, {k: v for k, v in example.items() if k not in skip}))
+    fields.update({k: v for k, v in example.items() if k == "data"})
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in fields or key in skip or name in COMMON_FIELDS or info.is_required():
+            continue
+        if name in model.file_fields:
+            if draw(st.integers(0, 3)) == 0:
+                fields[key] = PNG_NAME
+            continue
+        if draw(st.integers(0, 3)) == 0:
+            fields[key] = draw(strategy_of(info.annotation, info.metadata))
+    for name in model.file_fields:  # files the example names are the fuzz suite's own
+        if name in fields and name != "data":
+            fields[name] = PNG_NAME
+    candidate = {"type": kind, **fields}
+    if "data" not in fields:
+        try:  # cross-field rules (a gauge's value within its max): redraw what breaks them
+            model.model_validate(candidate)
+        except ValidationError:
+            assume(False)
+    return fields
 
 
 def common_fields() -> st.SearchStrategy[dict[str, Any]]:
@@ -319,7 +343,7 @@ def common_fields() -> st.SearchStrategy[dict[str, Any]]:
 @st.composite
 def slides(draw: st.DrawFn, kinds: tuple[str, ...] = tuple(SLIDE_TYPES)) -> dict[str, Any]:
     kind = draw(st.sampled_from(kinds))
-    return {"type": kind, **draw(common_fields()), **draw(SLIDE_FIELDS[kind])}
+    return {"type": kind, **draw(common_fields()), **draw(slide_fields(kind))}
 
 
 @st.composite

@@ -22,11 +22,12 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 
 from kiosk.playlist.load import load_playlist_text
-from kiosk.slides import VIEWS, build_view
+from kiosk.playlist.model import SLIDE_TYPES
+from kiosk.slides import build_view
 
 from .strategies import CJK, EMOJI, RTL, playlists, texts, to_yaml, write_files
 
-KINDS = tuple(VIEWS)
+KINDS = tuple(SLIDE_TYPES)
 SECONDS_PER_SLIDE = 10.0  # three frames at 640x360, whatever the text; a hang is far longer
 
 

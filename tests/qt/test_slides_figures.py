@@ -58,7 +58,7 @@ def background_only(view: SlideView, width: int, height: int) -> QImage:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    paint.slide_background(painter, QRectF(0, 0, width, height), view.model, view.context, False)
+    paint.slide_background(painter, QRectF(0, 0, width, height), view.model, view.context)
     paint.slide_chrome(painter, Metrics(width, height), view.model, view.theme)
     painter.end()
     return image

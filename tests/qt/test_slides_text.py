@@ -372,7 +372,7 @@ def tribute_view(theme: str = "police-blue", yaml: str = TRIBUTE) -> TributeView
 
 def test_tribute_fades_in_slowly_without_moving(app: QApplication) -> None:
     view = tribute_view()
-    assert view.tribute_background and view.entry_duration() == pytest.approx(2.5)
+    assert view.model.quiet and view.entry_duration() == pytest.approx(2.5)
     start, end = view.stages(0.0), view.stages(1.0)
     assert (start.emblem, start.title, start.line, start.body) == (0, 0, 0, 0)
     assert (end.emblem, end.title, end.line, end.body) == (1, 1, 1, 1)

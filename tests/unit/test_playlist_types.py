@@ -3,45 +3,39 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from kiosk.playlist import SLIDE_TYPES
 from kiosk.playlist.model import BarSlide, GaugeSlide, LineSlide, StatSlide, TextSlide
+from tests.fuzz.strategies import write_files as write_fuzz_files
 
 from .helpers import load, problems, write
 
-MINIMAL = {
-    "title": "{type: title, title: 向人民报告}",
-    "stat": "{type: stat, label: 破案率, value: 99.2, unit: '%'}",
-    "stats": "{type: stats, items: [{label: a, value: 1}, {label: b, value: 2}]}",
-    "bar": "{type: bar, bars: [{label: 立案数, value: -18.4}]}",
-    "line": "{type: line, x: [2022, 2023], series: [{name: a, values: [1, 2]}]}",
-    "pie": "{type: pie, slices: [{label: a, value: 1}, {label: b, value: 3}]}",
-    "gauge": "{type: gauge, label: 网上办理, value: 88}",
-    "text": "{type: text, body: hello}",
-    "timeline": "{type: timeline, steps: [{time: 3分钟, text: 升空}]}",
-    "image": "{type: image, src: pic.png}",
-    "tribute": "{type: tribute, title: 致敬}",
-}
+# The registry's own examples: the first of each type is its smallest valid slide.
+MINIMAL = {name: model.examples[0] for name, model in SLIDE_TYPES.items()}
 REQUIRED = {
-    "title": ["title"],
-    "stat": ["label", "value"],
-    "stats": ["items"],
-    "gauge": ["label", "value"],
-    "text": ["body"],
-    "timeline": ["steps"],
-    "image": ["src"],
-    "tribute": ["title"],
+    name: [f for f, info in model.model_fields.items() if info.is_required() and f != "type"]
+    for name, model in SLIDE_TYPES.items()
 }
 
 
-def test_minimal_covers_every_type() -> None:
-    assert set(MINIMAL) == set(SLIDE_TYPES)
+def flow(slide: dict) -> str:
+    return yaml.safe_dump(slide, allow_unicode=True, default_flow_style=True, width=10_000).strip()
+
+
+def test_every_type_has_a_view_and_examples_that_load(tmp_path) -> None:
+    write_fuzz_files(tmp_path)
+    for name, model in SLIDE_TYPES.items():
+        assert model.view.count(":") == 1, name
+        for example in model.examples:
+            playlist = load(tmp_path, f"slides:\n  - {flow(example)}\n")
+            assert isinstance(playlist.slides[0], model), (name, example)
 
 
 @pytest.mark.parametrize("kind", sorted(MINIMAL))
 def test_minimal_slide_is_valid(tmp_path, kind: str) -> None:
-    (tmp_path / "pic.png").write_bytes(b"not checked here")
-    playlist = load(tmp_path, f"slides:\n  - {MINIMAL[kind]}\n")
+    write_fuzz_files(tmp_path)
+    playlist = load(tmp_path, f"slides:\n  - {flow(MINIMAL[kind])}\n")
     assert playlist.slides[0].type == kind
     assert isinstance(playlist.slides[0], SLIDE_TYPES[kind])
     assert playlist.duration_of(playlist.slides[0]) == 8.0
@@ -49,23 +43,9 @@ def test_minimal_slide_is_valid(tmp_path, kind: str) -> None:
 
 @pytest.mark.parametrize(("kind", "field"), [(k, f) for k, fs in REQUIRED.items() for f in fs])
 def test_missing_required_field_is_named(tmp_path, kind: str, field: str) -> None:
-    (tmp_path / "pic.png").write_bytes(b"x")
-    other = {
-        "title": "",
-        "stat": "label: a\n    value: 1",
-        "gauge": "label: a\n    value: 1",
-    }
-    body = {
-        "title": "subtitle: x",
-        "stat": other["stat"].replace(f"{field}: ", "note: ") if field in other["stat"] else "",
-        "gauge": other["gauge"].replace(f"{field}: ", "note: "),
-        "stats": "title: x",
-        "text": "heading: x",
-        "timeline": "title: x",
-        "image": "fit: cover",
-        "tribute": "body: x",
-    }[kind]
-    lines = problems(tmp_path, f"slides:\n  - type: {kind}\n    {body}\n")
+    write_fuzz_files(tmp_path)
+    slide = {k: v for k, v in MINIMAL[kind].items() if k != field}
+    lines = problems(tmp_path, f"slides:\n  - {flow(slide)}\n")
     assert any(f"missing required key '{field}'" in line for line in lines), lines
     assert all(line.startswith("show.yaml:2:") for line in lines), lines
 
