@@ -6,6 +6,11 @@ player is given, so tests run a whole show without waiting in real time:
 - `clock()`: monotonic seconds, for slide durations (a slide's time runs on the wall
   clock whatever rendering costs, as Impressive learnt);
 - `wall()`: local date and time, for `when` schedules.
+
+The player publishes its state as one immutable `Snapshot`, to every listener after every
+change and to anyone who asks (`snapshot()`). The window, the overlays, the presenter
+view and the control API read snapshots only, never the player's fields; they change the
+show through the player's commands.
 """
 
 from __future__ import annotations
@@ -35,17 +40,51 @@ class Move(Enum):
 
 
 @dataclass(frozen=True)
-class Change:
-    """What listeners hear after every change of state."""
+class Snapshot:
+    """The show's state at one moment: what listeners hear after every change."""
 
-    slide: SlideBase | None  # None: nothing is on air (the idle slide shows)
-    index: int | None  # the slide's index in the playlist
-    position: int | None  # its position in the rotation (0-based)
-    count: int  # slides in the rotation now
-    move: Move
+    move: Move  # how this state came about
+    playlist: Playlist  # the playlist on air (a reload replaces it)
+    order: tuple[int, ...]  # the rotation now: playlist indexes of the slides on air
+    position: int | None  # the slide's position in the rotation (0-based); None: idle
+    slide: SlideBase | None  # the slide on air; None: nothing is on air (the idle slide)
+    next_slide: SlideBase | None  # what comes next on its own (None at the end or when idle)
+    paused: bool
+    blacked: bool
+    ended: bool  # the last slide of a show without loop has had its time
+    duration: float  # the slide's planned seconds
+    time_left: float | None  # seconds until the next automatic change; None: nothing advances
+    loop_left: float | None  # seconds until the rotation starts again (None when held)
+    next_schedule_change: datetime | None  # when a `when` window next opens or closes
+    problems: tuple[str, ...]  # the playlist's problems (FILE:LINE:COL lines) while a good one plays
+    taken_at: float  # the player's clock when this was taken
+
+    @property
+    def index(self) -> int | None:
+        """The slide's index in the playlist."""
+        return None if self.position is None else self.order[self.position]
+
+    @property
+    def count(self) -> int:
+        return len(self.order)
+
+    @property
+    def counter(self) -> str:
+        """'3 / 30' (empty when idle)."""
+        return f"{self.position + 1} / {self.count}" if self.position is not None and self.order else ""
+
+    @property
+    def held(self) -> bool:
+        """The slide's time stands still (paused, black screen or ended)."""
+        return self.paused or self.blacked or self.ended
+
+    def slide_at(self, position: int) -> SlideBase:
+        return self.playlist.slides[self.order[position]]
 
 
-Listener = Callable[[Change], None]
+#: what listeners heard before the snapshot had its name; the same thing
+Change = Snapshot
+Listener = Callable[[Snapshot], None]
 
 
 class Player:
@@ -74,6 +113,7 @@ class Player:
         self._listeners: list[Listener] = []
         self._broken: set[int] = set()  # slides that failed to build this loop
         self._pending: Playlist | None = None  # a reloaded playlist waiting for the next change
+        self._problems: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ listening
 
@@ -81,9 +121,58 @@ class Player:
         self._listeners.append(listener)
 
     def _emit(self, move: Move) -> None:
-        change = Change(self.current, self.current_index, self.position, len(self.order), move)
+        snapshot = self.snapshot(move)
         for listener in list(self._listeners):
-            listener(change)
+            listener(snapshot)
+
+    def snapshot(self, move: Move = Move.STATE) -> Snapshot:
+        """The state now, as one immutable value."""
+        from kiosk.playlist.schedule import next_change
+
+        left = self.time_left()
+        slides = self.playlist.slides
+        has_schedule = any(slide.when for slide in slides)
+        return Snapshot(
+            move=move,
+            playlist=self.playlist,
+            order=tuple(self.order),
+            position=self.position,
+            slide=self.current,
+            next_slide=self._next_slide(),
+            paused=self.paused,
+            blacked=self.blacked,
+            ended=self.ended,
+            duration=self.duration(),
+            time_left=left,
+            loop_left=self._loop_left(left),
+            next_schedule_change=next_change(slides, self.wall()) if has_schedule else None,
+            problems=self._problems,
+            taken_at=self.clock(),
+        )
+
+    def _next_slide(self) -> SlideBase | None:
+        if self.position is None or not self.order:
+            return None
+        following = self.position + 1
+        if following >= len(self.order):
+            if not self.loop:
+                return None
+            following = 0
+        return self.playlist.slides[self.order[following]]
+
+    def _loop_left(self, left: float | None) -> float | None:
+        if left is None or self.position is None:
+            return None
+        later = self.order[self.position + 1 :]
+        return left + sum(self.playlist.duration_of(self.playlist.slides[i]) for i in later)
+
+    def set_problems(self, problems: list[str] | tuple[str, ...]) -> None:
+        """The playlist's problems while the last good one plays (the reloader says so);
+        listeners hear it like any other change of state."""
+        problems = tuple(problems)
+        if problems != self._problems:
+            self._problems = problems
+            self._emit(Move.STATE)
 
     # ------------------------------------------------------------ state
 
