@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,8 +131,18 @@ def choose_screen(app: QGuiApplication, wanted: str | None) -> QScreen | None:
     return None
 
 
-def play(playlist: Playlist, options: argparse.Namespace) -> int:
-    """Put the playlist on a screen and run until quit (or --quit-after)."""
+def play(
+    playlist: Playlist,
+    options: argparse.Namespace,
+    *,
+    source: Path | None = None,
+    problems: Sequence[str] = (),
+) -> int:
+    """Put the playlist on a screen and run until quit (or --quit-after).
+
+    `source` is the playlist file the user named; it differs from `playlist.path` when the
+    named one did not load and its last good copy plays instead (then `problems` says why,
+    and the show watches `source` until it loads)."""
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -187,7 +197,7 @@ def play(playlist: Playlist, options: argparse.Namespace) -> int:
         screen.name(),
         log_file,
     )
-    services = ShowServices(window, player)
+    services = ShowServices(window, player, source=source or playlist.path, problems=list(problems))
     services.watchdog = watchdog
     signals = QuitOnSignals(lambda code: (window.quit(), app.exit(code)))
     after_first_frame = [services.start]
@@ -214,8 +224,17 @@ class ShowServices:
     the watchdog thread. They start just after the first frame, so the audience sees the
     first slide sooner (bench/startup.py)."""
 
-    def __init__(self, window: ShowWindow, player: Player) -> None:
+    def __init__(
+        self,
+        window: ShowWindow,
+        player: Player,
+        *,
+        source: Path | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
         self.window, self.player = window, player
+        self.source = source
+        self.boot_problems = problems or []
         self.reloader: Reloader | None = None
         self.inhibitor: ScreenSaverInhibitor | None = None
         self.watchdog: Watchdog | None = None
@@ -230,6 +249,10 @@ class ShowServices:
         self.inhibitor.inhibit()
         if self.watchdog is not None:  # armed before the first frame by play()
             self.watchdog.ready()
+        if not self.boot_problems:
+            from kiosk import lastgood
+
+            lastgood.save(self.player.playlist)  # what to play at the next boot if the file breaks
 
     def stop(self) -> None:
         if self.watchdog is not None:

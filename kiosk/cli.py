@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.commands import cli_epilog
 
 if TYPE_CHECKING:
     from kiosk.playlist import Playlist
@@ -88,8 +89,7 @@ def play_parser() -> argparse.ArgumentParser:
         prog="kiosk",
         description="Play a statistics playlist full-screen. Subcommands: "
         "check PLAYLIST..., export PLAYLIST --out DIR, schema.",
-        epilog="Keys: Right/PageDown next, Left/PageUp previous, A pause, B black, "
-        "O overview, ? help, Esc quit.",
+        epilog=cli_epilog(),
     )
     parser.add_argument("playlist", nargs="?", help="playlist YAML (default: the bundled Police Day show)")
     parser.add_argument("--version", action="version", version=version_text())
@@ -114,12 +114,39 @@ def _run_play(args: list[str]) -> int:
     if options.screenshot and options.quit_after is None:
         print("kiosk: --screenshot needs --quit-after SECONDS", file=sys.stderr)
         return EXIT_BAD_INPUT
-    playlist = _load_or_report([options.playlist or _default_playlist()])
-    if playlist is None:
-        return EXIT_BAD_INPUT
+    source = Path(options.playlist or _default_playlist())
+    from kiosk.playlist import PlaylistError, load_playlist
+
+    try:
+        playlist = load_playlist(source)
+        problems: list[str] = []
+    except PlaylistError as error:
+        problems = [str(problem) for problem in error.problems]
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        fallback = _last_good_or_none(source)
+        if fallback is None:
+            print("kiosk: the playlist has problems (listed above); nothing was played", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        playlist = fallback
     from kiosk.app import play
 
-    return play(playlist[0], options)
+    return play(playlist, options, source=source, problems=problems)
+
+
+def _last_good_or_none(source: Path) -> Playlist | None:
+    """At boot, a playlist that does not load: the copy of the last one that did (said so)."""
+    from kiosk import lastgood
+
+    kept = lastgood.load(source)
+    if kept is None:
+        return None
+    print(
+        f"kiosk: the playlist has problems (listed above); playing the last good copy of {source} "
+        f"from {kept.saved:%Y-%m-%d %H:%M} (kept in {kept.playlist.folder}) until it is fixed",
+        file=sys.stderr,
+    )
+    return kept.playlist
 
 
 # ---------------------------------------------------------------- subcommands
@@ -219,11 +246,12 @@ def _export(options: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- helpers
 
 
-def _load_or_report(paths: list[str]):  # -> list[Playlist] | None
+def _load_or_report(paths: list[str]) -> list[Playlist] | None:
     """Load every playlist; print every problem of every file to stderr; None if any failed."""
     from kiosk.playlist import PlaylistError, load_playlist
 
-    loaded, failed = [], False
+    loaded: list[Playlist] = []
+    failed = False
     for path in paths:
         try:
             loaded.append(load_playlist(path))

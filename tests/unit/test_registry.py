@@ -20,7 +20,7 @@ from tests.fuzz.strategies import slide_fields, write_files
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
-import readme_types  # noqa: E402
+import readme_tables  # noqa: E402
 
 
 class ToySlide(SlideBase):
@@ -90,12 +90,12 @@ def test_a_registered_type_has_a_view_even_before_it_is_drawn(toy: type[ToySlide
 
 
 def test_a_registered_type_is_in_the_readme_table(toy: type[ToySlide]) -> None:
-    assert "| `toy` | words*, size (small/large) |" in readme_types.types_table()
+    assert "| `toy` | words*, size (small/large) |" in readme_tables.types_table()
 
 
 def test_the_readme_table_is_current() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_types.updated_readme(readme) == readme, "run: .venv/bin/python tools/readme_types.py"
+    assert readme_tables.updated_readme(readme) == readme, "run: .venv/bin/python tools/readme_tables.py"
 
 
 def test_a_type_without_its_facts_is_refused() -> None:
