@@ -168,15 +168,15 @@ class Reloader(QObject):
 
     def _changed(self, path: str) -> None:
         log.debug("changed on disk: %s", path)
-        self._check(arm=True)
+        self._check()
 
-    def _check(self, arm: bool = False) -> None:
+    def _check(self) -> None:
         """A reload is due when one of our paths changed since the last load (the poll,
-        and every event: a watched folder reports changes to files that are not ours)."""
-        changed = self.signature() != self._signature
-        if changed or arm:
+        and every event: a watched folder reports changes to files that are not ours,
+        and the folder above the playlist's may be a busy one). Only then is the watch
+        re-armed: a replaced file or folder always changes the stat."""
+        if self.signature() != self._signature:
             self._arm()
-        if changed:
             self._debounce.start()  # restarts: a burst of saves becomes one reload
 
     # ------------------------------------------------------------ reloading
