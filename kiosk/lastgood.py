@@ -72,7 +72,7 @@ def files_of(playlist: Playlist) -> list[Path]:
 
 
 def _theme_logo(theme_file: Path) -> Path | None:
-    from kiosk.playlist.theme_spec import load_theme_spec
+    from kiosk.playlist.load import load_theme_spec
 
     try:
         spec = load_theme_spec(theme_file)

@@ -15,8 +15,9 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QLinearGradient, QPainter
 
 from kiosk import resources
+from kiosk.playlist.load import load_theme_spec
 from kiosk.playlist.paths import inside
-from kiosk.playlist.theme_spec import ThemeSpec, load_theme_spec
+from kiosk.playlist.theme_spec import ThemeSpec, builtin_theme_file
 
 log = logging.getLogger(__name__)
 FALLBACK_FAMILIES = [
@@ -100,14 +101,10 @@ class Theme:
         painter.fillRect(rect, gradient)
 
 
-def builtin_theme_names() -> list[str]:
-    return sorted(p.stem for p in resources.themes().glob("*.yaml"))
-
-
 def load_theme(name_or_path: str, playlist_folder: Path | None = None) -> Theme:
     """A built-in theme by name, or a theme YAML relative to the playlist's folder."""
-    builtin = resources.themes() / f"{name_or_path}.yaml"
-    if builtin.exists():
+    builtin = builtin_theme_file(name_or_path)
+    if builtin is not None:
         return Theme(load_theme_spec(builtin))
     folder = playlist_folder or Path.cwd()
     spec = load_theme_spec(inside(folder, name_or_path))  # the folder rule (SECURITY.md)

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.numbers import ease_in_out_cubic, ease_out_cubic
 
-KINDS = ("fade", "slide", "zoom", "none")
-
 
 def paint_transition(
     painter: QPainter, rect: QRectF, old: QPixmap | None, new: QPixmap, kind: str, t: float, direction: int
@@ -82,9 +80,6 @@ class TransitionWidget(QWidget):
         self.show()
         self._animation.setDuration(max(1, round(seconds * 1000)))
         self._animation.start()
-
-    def running(self) -> bool:
-        return self.isVisible()
 
     def finish(self) -> None:
         """Jump to the end now (input arrived during the transition)."""

@@ -20,8 +20,8 @@ from kiosk.playlist.model import (
 )
 from kiosk.playlist.paths import OutsideFolder, confine, real_path
 from kiosk.playlist.safeyaml import Document, Path_, gc_paused, load_file, parse, readable
+from kiosk.playlist.theme_spec import BUILTIN_THEMES, ThemeSpec
 
-BUILTIN_THEMES = ("police-blue", "light")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -179,8 +179,6 @@ class _Checker:
     def check_theme_file(self, path: Path) -> None:
         """A playlist's own theme is checked with it: its problems (with the theme file's
         lines) and its logo, which follows the rule of every file a playlist names."""
-        from kiosk.playlist.theme_spec import load_theme_spec
-
         try:
             spec = load_theme_spec(path)
         except PlaylistError as error:
@@ -224,6 +222,13 @@ class _Checker:
                 entries = [(_either(m for m, _ in entries), False)]
             for message, key in entries:
                 self.add((*path, *loc), message, key=key)
+
+
+def load_theme_spec(path: Path) -> ThemeSpec:
+    """Read a theme YAML (raises PlaylistError with file:line:col on problems)."""
+    spec = validate_document(ThemeSpec, load_file(path))
+    spec._folder = path.parent
+    return spec
 
 
 def validate_document(model: type[M], document: Document) -> M:
@@ -438,4 +443,11 @@ def explain(detail: Any, allowed: list[str]) -> str:
     return f"{field}: {detail.get('msg', kind)}"
 
 
-__all__ = ["BUILTIN_THEMES", "PlaylistError", "file_problem", "load_playlist", "load_playlist_text"]
+__all__ = [
+    "BUILTIN_THEMES",
+    "PlaylistError",
+    "file_problem",
+    "load_playlist",
+    "load_playlist_text",
+    "load_theme_spec",
+]

@@ -14,6 +14,7 @@ and its example; nothing else.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -184,7 +185,7 @@ Direction = Literal["up", "down"]
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 TransitionName = Literal["fade", "slide", "zoom", "none"]
-TRANSITION_NAMES: tuple[str, ...] = ("fade", "slide", "zoom", "none")
+TRANSITION_NAMES: tuple[str, ...] = typing.get_args(TransitionName)
 
 
 class Strict(BaseModel):

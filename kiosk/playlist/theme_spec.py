@@ -1,7 +1,8 @@
 """A theme as data (Qt-free): colours, fonts, logo, footer, overlays, overscan.
 
 Built-in themes are YAML files in assets/themes/; a playlist may name its own file.
-kiosk/theme.py turns a ThemeSpec into Qt colours and fonts.
+kiosk/playlist/load.py reads and checks theme files (load_theme_spec) as it does
+playlists; kiosk/theme.py turns a ThemeSpec into Qt colours and fonts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from pydantic import Field
 
 from kiosk.playlist.model import Color, Flag, Strict, Text
-from kiosk.playlist.safeyaml import load_file
 
 
 class ThemeColors(Strict):
@@ -66,11 +66,14 @@ class ThemeSpec(Strict):
         return inside(self._root, os.path.relpath(folder, self._root) + "/" + self.logo)
 
 
-def load_theme_spec(path: Path) -> ThemeSpec:
-    """Read a theme YAML (raises PlaylistError with file:line:col on problems)."""
-    from kiosk.playlist.load import validate_document
+#: the themes kiosk ships (assets/themes/<name>.yaml); a playlist names one or a file
+BUILTIN_THEMES = ("police-blue", "light")
 
-    document = load_file(path)
-    spec = validate_document(ThemeSpec, document)
-    spec._folder = path.parent
-    return spec
+
+def builtin_theme_file(name: str) -> Path | None:
+    """The file of a built-in theme, or None when `name` is not one."""
+    if name not in BUILTIN_THEMES:
+        return None
+    from kiosk import resources
+
+    return resources.themes() / f"{name}.yaml"

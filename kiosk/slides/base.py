@@ -91,11 +91,10 @@ class SlideView(QWidget):
         t = min(1.0, max(0.0, float(t)))
         self._progress = t
         try:
-            self.on_progress(t)
+            area = self.repaint_area(t)  # a slide's own code runs here: it may raise
         except Exception:
             self._fail("animating")
             return
-        area = self.repaint_area(t)
         if area is None:
             self.update()
         else:
@@ -145,9 +144,6 @@ class SlideView(QWidget):
         return self._animation.state() == QVariantAnimation.State.Running
 
     # ------------------------------------------------------------ for subclasses
-
-    def on_progress(self, t: float) -> None:
-        """Hook for slides with child widgets (charts) to update them at t."""
 
     def compute_layout(self, metrics: Metrics) -> Any:
         """Rects and fitted fonts for this size; called once per size."""

@@ -290,7 +290,7 @@ def faulty_builder(fail_on: str, how: str):
             if how == "paint":
                 view.paint_content = broken
             elif how == "animate":
-                view.on_progress = broken
+                view.repaint_area = broken
         return view
 
     return build
