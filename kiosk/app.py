@@ -53,10 +53,10 @@ def slide_context(playlist: Playlist) -> SlideContext:
 
 def display_problem() -> str | None:
     """Why no window can be shown here, in one line, or None when a display looks usable."""
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if platform or sys.platform != "linux":
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if platform not in ("", "xcb") or sys.platform != "linux":
         return None
-    if os.environ.get("WAYLAND_DISPLAY"):
+    if os.environ.get("WAYLAND_DISPLAY") and platform != "xcb":
         return None
     display = os.environ.get("DISPLAY", "")
     if not display:

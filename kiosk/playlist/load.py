@@ -20,6 +20,7 @@ from kiosk.playlist.model import (
 )
 from kiosk.playlist.paths import OutsideFolder, confine, real_path
 from kiosk.playlist.safeyaml import Document, Path_, gc_paused, load_file, parse, readable
+from kiosk.playlist.svg import svg_file_problem
 from kiosk.playlist.theme_spec import BUILTIN_THEMES, ThemeSpec
 
 M = TypeVar("M", bound=BaseModel)
@@ -136,9 +137,16 @@ class _Checker:
         for name in slide.file_fields:
             value = getattr(slide, name)
             if value is not None and name != "data":  # data files were read already ('' is checked)
-                self.existing_file(value, (*path, name))
+                self.check_picture(value, self.existing_file(value, (*path, name)), (*path, name))
         if slide.background and not slide.background_is_color():
-            self.existing_file(slide.background, (*path, "background"))
+            found = self.existing_file(slide.background, (*path, "background"))
+            self.check_picture(slide.background, found, (*path, "background"))
+
+    def check_picture(self, relative: str, found: Path | None, path: Path_) -> None:
+        """An SVG the show would refuse (kiosk/playlist/svg.py) is reported here too."""
+        problem = None if found is None else svg_file_problem(found, relative)
+        if problem:
+            self.add(path, problem)
 
     def existing_file(self, relative: str, path: Path_) -> Path | None:
         """The file, if it exists inside the playlist's folder (see SECURITY.md)."""

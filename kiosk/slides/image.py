@@ -6,8 +6,10 @@ whole slide (cropping what does not fit); the caption then sits on a translucent
 the bottom in the theme's background colour (dark on a dark theme), which also carries
 the source line and footer, drawn again above the picture.
 
-The picture is decoded once per size at about screen size (never the file's full size),
-scaled to its final size and kept with its shadow in the layout, so a frame is a few blits.
+The picture is decoded once per size at the size it is shown (contain: the whole picture
+in its box; cover: only the part that covers the slide), never at the file's full size and
+never for longer than kiosk/decode.py allows, scaled to its final size and kept with its
+shadow in the layout, so a frame is a few blits.
 A file that cannot be read (corrupt, not an image, gone since the playlist was checked)
 shows a plain panel with a drawn picture icon, "图片无法显示" and the file's name: never
 a crash, never a black screen.
@@ -166,8 +168,8 @@ class ImageView(SlideView):
         # A picture that cannot be read gets the placeholder, whatever its fit.
         return self._contain_layout(metrics)
 
-    def _load(self, width: float, height: float) -> QImage | None:
-        image = paint.load_image(self.context.resolve(self.model.src), width, height)
+    def _load(self, width: float, height: float, fit: str) -> QImage | None:
+        image = paint.load_image(self.context.resolve(self.model.src), width, height, fit)
         if image is None and not self._warned:
             self._warned = True
             log.warning("image slide: %s cannot be read; a placeholder is shown", self.model.src)
@@ -184,7 +186,7 @@ class ImageView(SlideView):
             caption_h = self._caption_height(caption_font, content.width())
             gap = vmin * 2.2
         box = QRectF(content.left(), content.top(), content.width(), content.height() - caption_h - gap)
-        image = self._load(box.width() * ratio, box.height() * ratio)
+        image = self._load(box.width() * ratio, box.height() * ratio, "contain")
         placeholder = None
         shadow = None
         shadow_rect = QRectF()
@@ -228,7 +230,7 @@ class ImageView(SlideView):
         content = metrics.content_rect()
         ratio = self.devicePixelRatioF()
         full = QRectF(0, 0, metrics.width, metrics.height)
-        image = self._load(full.width() * ratio, full.height() * ratio)
+        image = self._load(full.width() * ratio, full.height() * ratio, "cover")
         if image is None:
             return None
         image = self._cropped(image, full, ratio)

@@ -9,10 +9,9 @@ drawing once and blitting every frame is in sprites.py.
 
 from __future__ import annotations
 
-import re
 import stat
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -21,12 +20,13 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImage,
-    QImageReader,
     QPainter,
     QPen,
     QTextOption,
 )
 
+from kiosk.decode import Fit, decode
+from kiosk.playlist import svg as svg_rules
 from kiosk.playlist.model import SlideBase
 from kiosk.theme import Metrics, Theme, color
 
@@ -184,7 +184,7 @@ def slide_background(painter: QPainter, rect: QRectF, model: SlideBase, context:
         return
     theme.paint_background(painter, rect, quiet=model.quiet)
     if model.background:
-        image = load_image(context.resolve(model.background), rect.width(), rect.height())  # type: ignore[attr-defined]
+        image = load_image(context.resolve(model.background), rect.width(), rect.height(), "cover")  # type: ignore[attr-defined]
         if image is not None:
             draw_image_cover(painter, rect, image)
             # Keep type readable over any photo: darken it a little.
@@ -246,69 +246,81 @@ def accent_rule(
 
 # ---------------------------------------------------------------- images
 
-# Qt refuses to decode images needing more than this many MB (decompression bombs).
-QImageReader.setAllocationLimit(256)
+# The SVG rules (self-contained, no DTD, at most 4 MB, the complexity limit) live with
+# the playlist language, Qt-free, so `kiosk check` reports what the show would refuse.
+# Decoding (at the size shown, with a deadline) is kiosk/decode.py.
+svg_is_self_contained = svg_rules.svg_is_self_contained
+MAX_SVG_BYTES = svg_rules.MAX_SVG_BYTES
+
+#: decoded pictures kept, in full screens' worth of pixels (at 4 bytes a pixel)
+CACHE_SCREENS = 3
 
 
-# An SVG is a document that can point at other files: Qt's reader follows <image href> to
-# any local path, so an SVG in the playlist's folder could show a picture from anywhere.
-# Only self-contained SVGs are drawn: every href is '#fragment' or an embedded 'data:'
-# picture, and no DTD (its entities could spell an href the scan below does not see).
-MAX_SVG_BYTES = 4 * 1024 * 1024
-_SVG_HREF = re.compile(rb"""href\s*=\s*["']\s*([^"']*)""", re.IGNORECASE)
-_SVG_CSS_URL = re.compile(rb"""url\(\s*["']?\s*([^)"'\s]*)""", re.IGNORECASE)
+class ImageCache:
+    """Decoded pictures by file, version and size, bounded in bytes, not entries:
+    CACHE_SCREENS full screens (the largest box asked for, at least 1920x1080). Sixteen
+    decoded originals were 988 MB at 1080p; the oldest go first."""
+
+    FLOOR_PIXELS = 1920 * 1080
+
+    def __init__(self, screens: float = CACHE_SCREENS) -> None:
+        self.screens = screens
+        self.largest_pixels = self.FLOOR_PIXELS
+        self.entries: OrderedDict[tuple[str, float, int, int, str], QImage | None] = OrderedDict()
+        self.used = 0
+
+    @property
+    def budget(self) -> int:
+        return int(self.screens * self.largest_pixels * 4)
+
+    @staticmethod
+    def cost(image: QImage | None) -> int:
+        return 1024 if image is None else max(1024, image.sizeInBytes())  # a failure costs a little
+
+    def get(self, key: tuple[str, float, int, int, str]) -> tuple[bool, QImage | None]:
+        if key not in self.entries:
+            return False, None
+        self.entries.move_to_end(key)
+        return True, self.entries[key]
+
+    def put(self, key: tuple[str, float, int, int, str], image: QImage | None) -> None:
+        self.largest_pixels = max(self.largest_pixels, key[2] * key[3])
+        cost = self.cost(image)
+        if cost > self.budget:
+            return  # larger than the whole budget: decoded for this use only
+        if key in self.entries:
+            self.used -= self.cost(self.entries.pop(key))
+        self.entries[key] = image
+        self.used += cost
+        while self.used > self.budget:
+            _, oldest = self.entries.popitem(last=False)
+            self.used -= self.cost(oldest)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.used = 0
 
 
-def svg_is_self_contained(data: bytes) -> bool:
-    """Whether an SVG document refers to nothing outside itself."""
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        return False
-    references = _SVG_HREF.findall(data) + _SVG_CSS_URL.findall(data)
-    return all(ref.startswith(b"#") or ref.lower().startswith(b"data:") for ref in references)
+image_cache = ImageCache()
 
 
-def _is_svg(path: str) -> bool:
-    if path.lower().endswith((".svg", ".svgz")):
-        return True
-    return bytes(QImageReader.imageFormat(path).data()).lower().startswith(b"svg")
-
-
-def _svg_allowed(path: str) -> bool:
-    if path.lower().endswith(".svgz"):
-        return False  # compressed: the scan cannot read it; export a plain .svg instead
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SVG_BYTES + 1)
-    except OSError:
-        return False
-    return len(data) <= MAX_SVG_BYTES and svg_is_self_contained(data)
-
-
-@lru_cache(maxsize=16)
-def _load_image_cached(path: str, mtime: float, width: int, height: int) -> QImage | None:
-    if _is_svg(path) and not _svg_allowed(path):
-        return None
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and size.width() > 0 and size.height() > 0:
-        # Decode at screen size, not at the file's size: a 6000 px photo costs 100 MB otherwise.
-        scale = min(1.0, max(width / size.width(), height / size.height()))
-        if scale < 1.0:
-            reader.setScaledSize(size * scale)
-    image = reader.read()
-    return None if image.isNull() else image
-
-
-def load_image(path: Path, width: float, height: float) -> QImage | None:
-    """The image decoded at about the given size, or None if it cannot be read."""
+def load_image(path: Path, width: float, height: float, fit: str = "contain") -> QImage | None:
+    """The image decoded for a box of width x height (device pixels) with that fit
+    ('contain': the whole picture fits in the box; 'cover': the box is filled, only its
+    part decoded), never larger than the file; None if it cannot be read in time."""
     try:
         info = path.stat()
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None  # a folder, or a pipe that would block the show forever
-    return _load_image_cached(str(path), info.st_mtime, max(1, round(width)), max(1, round(height)))
+    w, h = max(1, round(width)), max(1, round(height))
+    key = (str(path), info.st_mtime, w, h, fit)
+    found, image = image_cache.get(key)
+    if not found:
+        image = decode(str(path), info.st_mtime, Fit(fit, w, h))
+        image_cache.put(key, image)
+    return image
 
 
 def draw_image_contain(painter: QPainter, box: QRectF, image: QImage) -> QRectF:

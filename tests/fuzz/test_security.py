@@ -596,8 +596,9 @@ def test_an_svg_cannot_show_a_picture_from_outside_the_folder(qapp_offscreen, sh
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'width="40" height="40"><image width="40" height="40" xlink:href="{secret}"/></svg>'
     )
-    playlist = load_playlist_text("slides:\n  - {type: image, src: innocent.svg}\n", "show.yaml", show)
-    assert playlist.slides  # the loader is content: the file is inside the folder
+    # The file is inside the folder, but `kiosk check` (the loader) says what the show would refuse.
+    with pytest.raises(PlaylistError, match=r"'innocent\.svg' cannot be shown: the SVG refers to something outside"):
+        load_playlist_text("slides:\n  - {type: image, src: innocent.svg}\n", "show.yaml", show)
     image = load_image(show / "innocent.svg", 40, 40)
     assert image is None or QColor(image.pixel(20, 20)) != QColor("red")
     # The same document under a raster name is still recognised as an SVG and refused.

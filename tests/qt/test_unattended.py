@@ -457,3 +457,60 @@ def test_the_show_services_start_just_after_the_first_frame(tmp_path) -> None:
     screensaver = next(i for i, line in enumerate(lines) if "screensaver" in line.lower())
     assert playing < screensaver
     assert any("playlist changed on disk" in line for line in lines[screensaver:]), stderr
+
+
+def test_one_display_written_three_ways_is_one_screen(qtbot, monkeypatch) -> None:
+    """':0', ':0.0' and 'unix:0' are the same X server: a second kiosk is refused."""
+    from kiosk.system import SingleInstance
+
+    monkeypatch.setenv("USER", f"test-{os.getpid()}")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("DISPLAY", ":93")
+    first = SingleInstance("screen")
+    try:
+        assert first.claim() is None
+        for same in (":93.0", "unix:93", "unix:93.1"):
+            monkeypatch.setenv("DISPLAY", same)
+            assert SingleInstance("screen").claim() is not None, same
+        monkeypatch.setenv("DISPLAY", "otherhost:93")
+        elsewhere = SingleInstance("screen")
+        assert elsewhere.claim() is None
+        elsewhere.server.close()
+    finally:
+        first.server.close()
+
+
+def test_a_relative_xdg_state_home_is_ignored(monkeypatch, tmp_path) -> None:
+    from kiosk.system import log_folder
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_STATE_HOME", "relative/state")
+    assert log_folder() == tmp_path / ".local" / "state" / "kiosk"
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "abs"))
+    assert log_folder() == tmp_path / "abs" / "kiosk"
+
+
+XSET_Q = """Keyboard Control:
+  auto repeat:  on    key click percent:  0    LED mask:  00000000
+Screen Saver:
+  prefer blanking:  %s    allow exposures:  yes
+  timeout:  %d    cycle:  %d
+Colors:
+  default colormap:  0x20    BlackPixel:  0x0    WhitePixel:  0xffffff
+%s"""
+
+
+def test_xset_settings_are_read_and_put_back_exactly() -> None:
+    from kiosk.system import xset_settings
+
+    off = xset_settings(XSET_Q % ("no", 0, 600, "DPMS (Energy Star):\n  Standby: 600\n  DPMS is Disabled\n"))
+    assert off is not None
+    assert off.restore_args() == ["s", "0", "600", "s", "noblank", "-dpms"]
+    on = xset_settings(XSET_Q % ("yes", 321, 123, "DPMS (Energy Star):\n  DPMS is Enabled\n  Monitor is On\n"))
+    assert on is not None
+    assert on.restore_args() == ["s", "321", "123", "s", "blank", "+dpms"]
+    bare = xset_settings(XSET_Q % ("yes", 600, 600, "Server does not have the DPMS Extension\n"))
+    assert bare is not None
+    assert bare.restore_args() == ["s", "600", "600", "s", "blank"]  # DPMS left alone
+    assert xset_settings("xset:  unable to open display") is None
