@@ -85,6 +85,11 @@ def run(quick: bool) -> dict[str, object]:
         ),
         ("idle", lambda: _in_subprocess("bench.idle_cpu", "measure", seconds=10.0 if quick else 30.0)),
         ("soak", lambda: _in_subprocess("bench.soak", "run", changes=1000 if quick else 5000, warmup=30)),
+        *(  # seventeen 24000x1200 panoramas: RSS against first slide + 6 screens (bench/panoramas.py)
+            (f"panoramas {w}x{h}", lambda w=w, h=h: _in_subprocess("bench.panoramas", "measure", size=[w, h],
+                                                                  loops=1 if quick else 3))
+            for w, h in ((1920, 1080), (3840, 2160))
+        ),
         ("check", lambda: _in_subprocess("bench.check_speed", "measure", count=3000, runs=3 if quick else 5)),
         ("export", export_seconds_per_slide),
         ("overview", lambda: _in_subprocess("bench.export_overview", "measure_overview", slides=3000)),
