@@ -89,7 +89,9 @@ def play_parser() -> argparse.ArgumentParser:
         prog="kiosk",
         description="Play a statistics playlist full-screen. Subcommands: "
         "check PLAYLIST..., export PLAYLIST --out DIR, schema.",
-        epilog=cli_epilog(),
+        epilog=cli_epilog() + " Exit codes: 0 success (SIGTERM too: a service manager's stop), "
+        "1 runtime failure (no display, the X server refused), 2 bad input, 130 Ctrl+C (SIGINT); "
+        "a show frozen for 30 s is ended by SIGUSR1 once every thread's stack is in the log.",
     )
     parser.add_argument("playlist", nargs="?", help="playlist YAML (default: the bundled Police Day show)")
     parser.add_argument("--version", action="version", version=version_text())
