@@ -128,7 +128,8 @@ def write_png(image: QImage, target: Path) -> None:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # PySide6 takes the format as str at run time; its stubs say bytes, which it refuses.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise WriteFailed(f"cannot encode {target} as PNG")
     buffer.close()
     with _atomic(target) as handle:

@@ -557,7 +557,7 @@ class OverviewWidget(QWidget):
             Qt.Key.Key_Up: (0, -1),
             Qt.Key.Key_Down: (0, 1),
         }
-        key = event.key()
+        key = Qt.Key(event.key())
         if key in moves:
             self.move_selection(*moves[key])
         elif key == Qt.Key.Key_PageDown:
