@@ -320,4 +320,6 @@ def _quit_after(window: object, screenshot: Path | None) -> None:
             print(f"kiosk: cannot save the screenshot to {screenshot}: {reason}", file=sys.stderr)
             code = EXIT_FAILURE
     window.quit()
-    QApplication.instance().exit(code)
+    app = QApplication.instance()
+    assert app is not None  # a window exists, so the application does
+    app.exit(code)
