@@ -402,6 +402,7 @@ class ShowWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.placement.may_close:  # --lock: a window manager's close is refused
+            log.info("close refused: --lock is on (Ctrl+Alt+Q quits)")
             event.ignore()
             return
         QApplication.instance().removeEventFilter(self)

@@ -1,17 +1,17 @@
 """The standalone build: packaging/build.py run on a clean copy of the tree, then the
 frozen program run headless the way a display PC runs it.
 
-One module-scoped build (about a minute), then: --version names the build; `check` and
-`export` work from another folder with the bundled assets; Chinese text is drawn with the
-bundled font where fontconfig knows no CJK font at all (the frozen picture matches the
-source tree's, and differs from the same build with its fonts taken away); the show plays
-offscreen and, when Xvfb is installed, full screen through the bundled xcb plugin; and
-the xcb plugin's libraries resolve inside the bundle but for the graphics stack and glibc.
+One build per session (about a minute; conftest.py, shared with tests/deploy), then:
+--version names the build; `check` and `export` work from another folder with the
+bundled assets; Chinese text is drawn with the bundled font where fontconfig knows no
+CJK font at all (the frozen picture matches the source tree's, and differs from the
+same build with its fonts taken away); the show plays offscreen and, when Xvfb is
+installed, full screen through the bundled xcb plugin; and the xcb plugin's libraries
+resolve inside the bundle but for the graphics stack and glibc.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -37,39 +37,7 @@ SUBTITLE = "江苏公安平安答卷"
 # ---------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def build(clean_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """dist/kiosk built from the clean copy; returns the folder."""
-    # make test installs the `package` extra; a missing PyInstaller is a failure, not a skip.
-    assert importlib.util.find_spec("PyInstaller"), "pip install -e '.[package]' to run the packaging tests"
-    out = tmp_path_factory.mktemp("pyinstaller")
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
-    ).stdout.strip()
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(clean_tree / "packaging" / "build.py"),
-            "--distpath",
-            str(out / "dist"),
-            "--workpath",
-            str(out / "work"),
-        ],
-        cwd=clean_tree,
-        env={**os.environ, "KIOSK_BUILD_COMMIT": commit or "0000000"},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    folder = out / "dist" / "kiosk"
-    # The tree that was analysed is the copy, not the work tree (whose kiosk is installed
-    # in this venv in editable mode and must not leak into the build).
-    analysis = (out / "work" / "kiosk" / "Analysis-00.toc").read_text(encoding="utf-8")
-    assert str(clean_tree / "kiosk" / "cli.py") in analysis
-    assert str(REPO / "kiosk" / "cli.py") not in analysis
-    return folder
+# `build` (the one-folder build, made once per session) is in conftest.py.
 
 
 @pytest.fixture(scope="module")
