@@ -22,6 +22,8 @@ from kiosk.slides.base import SlideContext
 from kiosk.theme import load_theme, register_fonts
 
 if TYPE_CHECKING:  # imported where used: they are not needed before the first frame
+    from concurrent.futures import ThreadPoolExecutor
+
     from kiosk.player import Player
     from kiosk.reload import Reloader
     from kiosk.system import ScreenSaverInhibitor, Watchdog
@@ -236,6 +238,7 @@ class ShowServices:
         self.source = source
         self.boot_problems = problems or []
         self.reloader: Reloader | None = None
+        self._copier: ThreadPoolExecutor | None = None
         self.inhibitor: ScreenSaverInhibitor | None = None
         self.watchdog: Watchdog | None = None
 
@@ -243,18 +246,31 @@ class ShowServices:
         from kiosk.reload import Reloader
         from kiosk.system import ScreenSaverInhibitor
 
-        self.reloader = Reloader(self.window, self.player)
+        self.reloader = Reloader(self.window, self.player, source=self.source, problems=self.boot_problems)
         self.window.reload_requested.connect(self.reloader.reload_now)
+        self.reloader.loaded.connect(self.keep_last_good)
         self.inhibitor = ScreenSaverInhibitor()
         self.inhibitor.inhibit()
         if self.watchdog is not None:  # armed before the first frame by play()
             self.watchdog.ready()
         if not self.boot_problems:
-            from kiosk import lastgood
+            self.keep_last_good(self.player.playlist)
 
-            lastgood.save(self.player.playlist)  # what to play at the next boot if the file breaks
+    def keep_last_good(self, playlist: Playlist) -> None:
+        """Copy a playlist that loaded into the state folder, for the next boot
+        (kiosk/lastgood.py). Copying pictures takes time: it runs beside the show, one
+        copy at a time, and a copy that fails is logged, never shown."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kiosk import lastgood
+
+        if self._copier is None:
+            self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-last-good")
+        self._copier.submit(lastgood.save, playlist)
 
     def stop(self) -> None:
+        if self._copier is not None:
+            self._copier.shutdown(wait=True)  # a copy half written is never swapped in; finish it
         if self.watchdog is not None:
             self.watchdog.stop()
         if self.inhibitor is not None:

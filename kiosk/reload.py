@@ -17,6 +17,10 @@
   every change in it, and a reload is only worth it when one of our paths changed.
   Rapid successive saves are coalesced by a short debounce.
 - R/F5 reloads at once.
+- The playlist is read again from the path the show was started with (`source`), links
+  resolved afresh each time: a deploy that swaps a link (`show.yaml -> releases/v2/...`)
+  is taken in, and a show that started from the last good copy (kiosk/lastgood.py) goes
+  back to the real playlist as soon as it loads.
 """
 
 from __future__ import annotations
@@ -100,6 +104,8 @@ class Reloader(QObject):
 
     #: the playlist's problems as FILE:LINE:COL lines; empty once a good one is back
     problems_changed = Signal(list)
+    #: a playlist that loaded cleanly (kept as the last good copy)
+    loaded = Signal(object)
 
     def __init__(
         self,
@@ -107,12 +113,18 @@ class Reloader(QObject):
         player: Player,
         debounce_ms: int = DEBOUNCE_MS,
         poll_ms: int = POLL_MS,
+        *,
+        source: Path | None = None,
+        problems: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.player = player
+        #: the playlist file as the show was told it (a link stays a link)
+        self.source = source or player.playlist.path
         self.problems: list[str] = []
         if window is not None:
             self.problems_changed.connect(window.overlay.set_problems)
+        self.problems_changed.connect(player.set_problems)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._changed)
         self.watcher.directoryChanged.connect(self._changed)
@@ -128,16 +140,25 @@ class Reloader(QObject):
         self._poll.timeout.connect(self._check)
         # Watching costs tens of ms (inotify, folders): do it just after the first frame.
         QTimer.singleShot(WATCH_DELAY_MS, self._start)
+        if problems:  # the show started from the last good copy: say so from the start
+            QTimer.singleShot(0, lambda: self._set_problems(list(problems)))
 
     def _start(self) -> None:
         self.watch(self.player.playlist)
         self._poll.start()
+        if self.problems:
+            # Started from the last good copy: the playlist may have been fixed between
+            # the failed load and this watch, which no event would then report.
+            self._debounce.start()
 
     # ------------------------------------------------------------ watching
 
     def watch(self, playlist: Playlist) -> None:
         """Watch the files of `playlist` and remember their state as the loaded one."""
-        self._files = watched_files(playlist)
+        files = watched_files(playlist)
+        if self.source is not None and self.source not in files:
+            files.insert(0, self.source)  # the link, or the real playlist behind a copy
+        self._files = files
         self._signature = self.signature()
         self._arm()
 
@@ -204,7 +225,7 @@ class Reloader(QObject):
         return True
 
     def _load(self) -> Playlist | None:
-        path = self.player.playlist.path
+        path = self.source
         if path is None:
             return None
         before = self.signature()
@@ -216,6 +237,7 @@ class Reloader(QObject):
             return None
         self._set_problems([])
         self._watch_after_load(playlist, before)
+        self.loaded.emit(playlist)
         return playlist
 
     def _watch_after_load(self, playlist: Playlist, before: dict[Path, Stat]) -> None:
@@ -230,7 +252,7 @@ class Reloader(QObject):
     def _set_problems(self, problems: list[str]) -> None:
         """Details to the log (and the console); the window shows the audience a short
         badge and the operator these lines in the help overlay."""
-        if problems:
+        if problems and problems != self.problems:  # said once, not at every try
             for problem in problems:
                 log.error("reload: %s", problem)
             log.error("reload: the last good playlist keeps playing")
