@@ -6,12 +6,15 @@ watchdog timeout of a few seconds instead of 30.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+import pytest
 
 TIMEOUT = 3.0
 
@@ -25,6 +28,8 @@ GUI = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     from kiosk.system import Watchdog, setup_logging
 
+    if os.environ.get("AS_FROZEN"):
+        sys.frozen = True  # a frozen build: the watching process is forked, not started
     setup_logging("info", Path(sys.argv[1]))
     app = QApplication([])
     dog = Watchdog(timeout=%(timeout)s)
@@ -53,9 +58,10 @@ GUI = textwrap.dedent(
 ) % {"timeout": TIMEOUT}
 
 
-def _start(tmp_path: Path, hang: int, run: float) -> subprocess.Popen[str]:
+def _start(tmp_path: Path, hang: int, run: float, frozen: bool = False) -> subprocess.Popen[str]:
     process = subprocess.Popen(
         [sys.executable, "-c", GUI, str(tmp_path), str(hang), str(run)],
+        env={**os.environ, "AS_FROZEN": "1" if frozen else ""},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -65,9 +71,10 @@ def _start(tmp_path: Path, hang: int, run: float) -> subprocess.Popen[str]:
     return process
 
 
-def test_a_c_call_holding_the_gil_is_caught_and_its_stack_logged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("frozen", [False, True], ids=["python", "frozen"])
+def test_a_c_call_holding_the_gil_is_caught_and_its_stack_logged(tmp_path: Path, frozen: bool) -> None:
     started = time.monotonic()
-    process = _start(tmp_path, hang=30, run=40)
+    process = _start(tmp_path, hang=30, run=40, frozen=frozen)
     try:
         _, stderr = process.communicate(timeout=TIMEOUT + 15)
     finally:
@@ -82,9 +89,10 @@ def test_a_c_call_holding_the_gil_is_caught_and_its_stack_logged(tmp_path: Path)
     assert "frozen" in stderr
 
 
-def test_a_process_stopped_for_three_timeouts_is_not_called_frozen(tmp_path: Path) -> None:
+@pytest.mark.parametrize("frozen", [False, True], ids=["python", "frozen"])
+def test_a_process_stopped_for_three_timeouts_is_not_called_frozen(tmp_path: Path, frozen: bool) -> None:
     """SIGSTOP (a paused VM, a debugger) is not a hang: after SIGCONT the show goes on."""
-    process = _start(tmp_path, hang=0, run=4 * TIMEOUT + 4)
+    process = _start(tmp_path, hang=0, run=4 * TIMEOUT + 4, frozen=frozen)
     try:
         time.sleep(1.0)
         process.send_signal(signal.SIGSTOP)
