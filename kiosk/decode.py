@@ -11,8 +11,9 @@ DECODE_SECONDS (the wait releases the GIL; Qt's QImageReader.read() does too). A
 that takes longer is left to finish on its own, its picture is dropped, the file gets the
 placeholder until it changes, and the log says so. Why a thread and not a worker process
 with a deadline (which could be killed): on the 2-core development machine a Python child
-that imports QtGui costs about 0.25 s and 45 MB per start, and a frozen build cannot
-start one without an entry point of its own; a thread costs 0.1 ms. What a thread cannot
+that imports QtGui and QtSvg costs 0.14 s and 37 MB per start (more in a frozen build,
+which also has no plain interpreter to start: it would need an entry point of its own);
+a thread costs a tenth of a millisecond. What a thread cannot
 do, stop a decode that never ends, is ruled out before the decode starts: SVGs must pass
 the complexity rule (kiosk/playlist/svg.py: references expanded by counting, at most
 100,000 elements drawn), raster formats are bounded by Qt's allocation limit, and at
