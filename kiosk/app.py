@@ -201,7 +201,12 @@ def play(
     )
     services = ShowServices(window, player, source=source or playlist.path, problems=list(problems))
     services.watchdog = watchdog
-    signals = QuitOnSignals(lambda code: (window.quit(), app.exit(code)))
+
+    def quit_with(code: int) -> None:  # SIGINT / SIGTERM: the orderly way out
+        window.quit()
+        app.exit(code)
+
+    signals = QuitOnSignals(quit_with)
     after_first_frame = [services.start]
     if os.environ.get(FIRST_FRAME_PROBE):
         after_first_frame.insert(0, _report_first_frame)  # the time the audience waited, alone
