@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import faulthandler
+import json
 import logging
 import logging.handlers
 import os
@@ -106,9 +108,13 @@ class ScreenSaverInhibitor:
         elif sys.platform.startswith("linux"):
             self.method = self._freedesktop()
             if self.method == "none":
-                # Read what the operator had before changing it: quitting puts back exactly that.
-                self._xset_before = xset_settings(self._xset_query())
+                # Read what the operator had before changing it: quitting puts back exactly
+                # that. A show that died without quitting (the watchdog, a power cut) left
+                # the screen saver off and its note of the settings before: those are the
+                # operator's, not the "off" the server reports now.
+                self._xset_before = saved_xset_settings() or xset_settings(self._xset_query())
                 if self._xset_before is not None:
+                    save_xset_settings(self._xset_before)
                     self.method = self._xset("s", "off", "s", "noblank", "-dpms")
         if self.method == "none":
             log.warning(
@@ -132,7 +138,8 @@ class ScreenSaverInhibitor:
             )
             interface.call("UnInhibit", self._cookie)
         elif self.method == "xset" and self._xset_before is not None:
-            self._xset(*self._xset_before.restore_args())
+            if self._xset(*self._xset_before.restore_args()) == "xset":
+                forget_xset_settings()
         elif self.method == "windows":
             ctypes.windll.kernel32.SetThreadExecutionState(0x80000000)  # type: ignore[attr-defined]
         self.method = "none"
@@ -199,6 +206,40 @@ class XsetSettings:
         if self.dpms is not None:
             args.append("+dpms" if self.dpms else "-dpms")
         return args
+
+
+def _xset_note() -> Path:
+    """Where the settings before are noted while a show has the screen saver off: one
+    note per X display (two screens of one PC may play two shows)."""
+    from kiosk.state import state_folder
+
+    display = "".join(c if c.isalnum() else "-" for c in x_display_name(os.environ.get("DISPLAY", "")))
+    return state_folder() / f"xset-before-{display or 'none'}.json"
+
+
+def saved_xset_settings() -> XsetSettings | None:
+    """The settings a show that did not quit cleanly noted before switching them off."""
+    try:
+        data = json.loads(_xset_note().read_text(encoding="utf-8"))
+        return XsetSettings(int(data["timeout"]), int(data["cycle"]), bool(data["blanking"]), data["dpms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_xset_settings(settings: XsetSettings) -> None:
+    note = _xset_note()
+    try:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        temporary = note.with_suffix(".tmp")
+        temporary.write_text(json.dumps(dataclasses.asdict(settings)), encoding="utf-8")
+        os.replace(temporary, note)
+    except OSError as exc:
+        log.warning("cannot note the screen saver settings in %s (%s)", note, exc)
+
+
+def forget_xset_settings() -> None:
+    with contextlib.suppress(OSError):
+        _xset_note().unlink()
 
 
 def xset_settings(report: str) -> XsetSettings | None:

@@ -125,3 +125,22 @@ def test_stopped_for_a_minute_the_show_goes_on(tmp_path: Path) -> None:
             process.kill()
         assert process.returncode == 0, stderr
         assert "frozen" not in (tmp_path / "kiosk" / "kiosk.log").read_text(encoding="utf-8")
+
+
+def test_after_a_show_that_died_the_next_one_still_puts_the_operators_settings_back(tmp_path: Path) -> None:
+    """A show killed outright (the watchdog, a power cut) leaves the screen saver off; the
+    next show must not take that "off" for the operator's choice."""
+    with x_server(tmp_path) as env:
+        subprocess.run(["xset", "s", "321", "123", "s", "noblank"], env=env, check=True)
+        before = screen_saver(env)
+        killed = start_show(tmp_path, env)
+        killed.kill()
+        killed.communicate(timeout=30)
+        assert screen_saver(env)[0] == 0, "the killed show left blanking off"
+        (tmp_path / "kiosk" / "kiosk.log").unlink()  # start_show waits for its line anew
+        process = start_show(tmp_path, env)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 0, stderr
+        assert screen_saver(env) == before
+        assert not list((tmp_path / "kiosk").glob("xset-before-*")), "the note goes once restored"
