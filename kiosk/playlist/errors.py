@@ -8,13 +8,20 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Mark:
-    """A place in a file; line and column count from 1, as editors show them."""
+    """A place in a file; line and column count from 1, as editors show them.
+
+    A spreadsheet's place is a cell, not a line: `cell` ('Sheet1!B7') is then shown
+    instead (数据.xlsx:Sheet1!B7), while line and column hold the cell's row and column
+    number so that problems still sort in reading order beside the playlist's own."""
 
     file: str
     line: int
     column: int
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}:{self.cell}"
         return f"{self.file}:{self.line}:{self.column}"
 
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kiosk.playlist.data import SERIES_FILLS, data_fills, load_chart_data
+from kiosk.playlist.data import XLSX_OPTIONS, data_fills, load_chart_data
 from kiosk.playlist.errors import PlaylistError, Problem
 from kiosk.playlist.model import (
     SLIDE_TYPES,
@@ -22,6 +22,7 @@ from kiosk.playlist.paths import OutsideFolder, confine, real_path
 from kiosk.playlist.safeyaml import Document, Path_, gc_paused, load_file, parse, readable
 from kiosk.playlist.svg import svg_file_problem
 from kiosk.playlist.theme_spec import BUILTIN_THEMES, ThemeSpec
+from kiosk.playlist.xlsx import OptionProblem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -110,23 +111,41 @@ class _Checker:
         return slide
 
     def with_data_file(self, raw: dict[str, Any], kind: str, path: Path_) -> dict[str, Any] | None:
-        """Fill bars/slices/x+series from the file named by `data:` (None if it is unusable)."""
+        """Fill bars/slices/x+series/columns+rows from the file named by `data:` (None if
+        it is unusable); `sheet:` and `range:` choose the cells of an .xlsx file."""
         fills = data_fills(kind)
-        if not fills or not isinstance(raw.get("data"), str):
+        if not fills:
+            return raw
+        data = raw.get("data")
+        options = {k: raw[k] for k in XLSX_OPTIONS if raw.get(k) is not None}
+        if options and not (isinstance(data, str) and data.lower().endswith(".xlsx")):
+            key = next(iter(options))
+            self.add((*path, key), f"'{key}:' goes with an .xlsx data file ('data: 数据.xlsx'); remove it")
+            return None
+        if not isinstance(data, str):
             return raw
         inline = [k for k in fills if k in raw]
         if inline:
             self.add((*path, "data"), f"give either 'data:' or '{inline[0]}:', not both")
             return raw
-        file = self.existing_file(raw["data"], (*path, "data"))
+        file = self.existing_file(data, (*path, "data"))
         if file is None:
             return None
+        sheet, cells = options.get("sheet"), options.get("range")
         try:
-            loaded = load_chart_data(kind, file)
+            loaded = load_chart_data(
+                kind,
+                file,
+                sheet=None if sheet is None else str(sheet),
+                cells=None if cells is None else str(cells),
+            )
         except PlaylistError as error:
             self.problems.extend(error.problems)
             return None
-        if fills == SERIES_FILLS:  # the file gives both x and series
+        except OptionProblem as problem:
+            self.add((*path, problem.field), str(problem))
+            return None
+        if len(fills) > 1:  # the file gives them all (x and series; columns and rows)
             self.document.graft(path, loaded)
             return {**raw, **loaded.data}
         key = fills[0]

@@ -485,6 +485,11 @@ class StatsSlide(SlideBase):
     columns: Count | None = Field(default=None, ge=1, le=4, description="at most 2 on a portrait screen")
 
 
+#: `sheet:` and `range:` go next to `data:` when it names an .xlsx file (kiosk/playlist/data.py)
+SHEET_HELP = "of an .xlsx data file; the first by default"
+RANGE_HELP = "the cells of an .xlsx data file to read, like A1:C14"
+
+
 class Bar(WrittenPrecision):
     label: Text
     value: Number
@@ -514,6 +519,8 @@ class BarSlide(SlideBase):
     title: Text | None = None
     bars: list[Bar] | None = Field(default=None, min_length=1, max_length=40)
     data: str | None = Field(default=None, description="A CSV or YAML file with the bars.")
+    sheet: Text | None = Field(default=None, description=SHEET_HELP)
+    range: str | None = Field(default=None, description=RANGE_HELP)
     orientation: Literal["vertical", "horizontal"] | None = None
     unit: Text = ""
     good: Direction | None = None
@@ -573,6 +580,8 @@ class LineSlide(SlideBase):
     x: list[Text] | None = Field(default=None, min_length=2, max_length=200)
     series: list[Series] | None = Field(default=None, min_length=1, max_length=8)
     data: str | None = None
+    sheet: Text | None = Field(default=None, description=SHEET_HELP)
+    range: str | None = Field(default=None, description=RANGE_HELP)
     unit: Text = ""
     file_fields: ClassVar[tuple[str, ...]] = ("data",)
 
@@ -617,6 +626,8 @@ class PieSlide(SlideBase):
     title: Text | None = None
     slices: list[Slice] | None = Field(default=None, min_length=1, max_length=12)
     data: str | None = None
+    sheet: Text | None = Field(default=None, description=SHEET_HELP)
+    range: str | None = Field(default=None, description=RANGE_HELP)
     donut: Flag = True
     unit: Text = ""
     file_fields: ClassVar[tuple[str, ...]] = ("data",)

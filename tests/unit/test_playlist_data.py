@@ -88,5 +88,5 @@ def test_missing_data_file(tmp_path) -> None:
 def test_unsupported_data_format(tmp_path) -> None:
     write(tmp_path, "{}", "d.json")
     assert problems(tmp_path, "slides:\n  - {type: pie, data: d.json}\n") == [
-        "d.json:1:1: a data file must be .csv, .yaml or .yml"
+        "d.json:1:1: a data file must be .csv, .xlsx, .yaml or .yml"
     ]
