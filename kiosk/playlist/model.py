@@ -28,6 +28,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializeAsAny,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -751,6 +752,68 @@ class TributeSlide(SlideBase):
     )
     title: Text
     body: Text | None = None
+
+
+# QR codes are made with segno (pure Python). A QR code's capacity depends on its error
+# level; version 40 (177 x 177 modules) is the largest there is. In bytes of UTF-8 text
+# (segno picks a denser mode for digits or capitals, so those fit more):
+QR_ERROR_LEVELS = ("L", "M", "Q", "H")
+QR_MAX_BYTES = {"L": 2953, "M": 2331, "Q": 1663, "H": 1273}
+
+
+def qr_code(text: str, error: str = "M") -> Any:
+    """The QR code (a segno.QRCode) for text at an error level: never a Micro QR (phones'
+    camera apps do not read those), and the level as asked (segno would raise it when
+    there is room; a lower level keeps the modules big). Raises ValueError with the
+    limit when the text is too long for any QR code (version 40)."""
+    import segno  # imported on first use: most playlists have no QR slide
+
+    try:
+        # UTF-8 bytes for anything that is not digits or capitals: segno would otherwise
+        # put hanzi that Shift_JIS also has in kanji mode, which phones read as Japanese.
+        return segno.make(text, error=error.lower(), micro=False, boost_error=False, encoding="utf-8")
+    except segno.DataOverflowError:
+        size = len(text.encode("utf-8"))
+        limit = QR_MAX_BYTES[error]
+        raise ValueError(
+            f"too long for a QR code: {size:,} bytes as UTF-8 ({len(text):,} characters); "
+            f"at error level {error} the largest QR code (version 40) holds {limit:,} bytes "
+            f"(about {limit // 3:,} Chinese characters). Use a shorter web address"
+            + (" or error: L" if error != "L" else "")
+        ) from None
+
+
+@register
+class QrSlide(SlideBase):
+    type: Literal["qr"] = "qr"
+    view: ClassVar[str] = "kiosk.slides.qr:QrView"
+    label_fields: ClassVar[tuple[str, ...]] = ("caption", "title")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "qr", "text": "https://example.org"},
+        {
+            "type": "qr",
+            "text": "https://example.org/report-2023",
+            "caption": "扫码阅读报告全文",
+            "title": "向人民报告",
+            "error": "Q",
+        },
+    )
+    # `error` comes first so that checking `text` can read it: a text too long for a QR
+    # code is then reported at the text's own line and column.
+    error: Literal["L", "M", "Q", "H"] = Field(
+        default="M", description="error correction: more is a bigger code; M by default"
+    )
+    text: Text = Field(description="a web address or any text")
+    caption: Text | None = Field(default=None, description="like 扫码阅读报告全文")
+    title: Text | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _fits_a_qr_code(cls, text: str, info: ValidationInfo) -> str:
+        if not text.strip():
+            raise ValueError("a QR code needs some text or a web address")
+        qr_code(text, info.data.get("error", "M"))
+        return text
 
 
 # ---------------------------------------------------------------- the playlist
