@@ -13,10 +13,12 @@ and its example; nothing else.
 
 from __future__ import annotations
 
+import math
 import re
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -814,6 +816,157 @@ class QrSlide(SlideBase):
             raise ValueError("a QR code needs some text or a web address")
         qr_code(text, info.data.get("error", "M"))
         return text
+
+
+# ---- tables
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a table: a number (with the decimals it was written with, as
+    WrittenPrecision keeps them) or text, shown as written."""
+
+    text: str
+    value: float | None = None
+    decimals: int = 0
+
+    @property
+    def is_number(self) -> bool:
+        return self.value is not None
+
+
+_NUMBER_TEXT = re.compile(NUMBER_TEXT)
+
+
+def _cell(value: object) -> object:
+    """A cell as a playlist or data file writes it: a number (2.90 keeps two decimals;
+    quoted "12.50" too), text, or nothing (an empty cell)."""
+    if isinstance(value, Cell):
+        return value
+    if value is None:
+        return Cell("")
+    if isinstance(value, bool):
+        raise PydanticCustomError("cell_type", "a cell must be a number or text, got {flag}", {"flag": value})
+    if isinstance(value, str) and _NUMBER_TEXT.match(value):
+        number = float(value)
+        if math.isfinite(number) and abs(number) <= MAX_NUMBER:
+            return Cell(value.strip(), number, decimals_of(value))
+        return Cell(value.strip())
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            raise PydanticCustomError("finite_number", "a cell must be a finite number")
+        _in_range(number)
+        return Cell(getattr(value, "written_text", None) or str(value), number, decimals_of(value))
+    if isinstance(value, str):
+        return Cell(value.strip())
+    if isinstance(value, date):  # a YAML date (2024-01-10) in a cell is shown as written
+        return Cell(value.isoformat())
+    raise PydanticCustomError("cell_type", "a cell must be a number or text")
+
+
+TableCell = Annotated[
+    Cell,
+    BeforeValidator(_cell),
+    WithJsonSchema({"type": ["string", "number", "null"], "description": "A number or text."}),
+]
+
+
+class Column(Strict):
+    """A column's heading, and the qualifiers its numbers are shown with (as in `stats`)."""
+
+    header: Text
+    unit: Text = ""
+    prefix: Text = ""
+    suffix: Text = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return (
+            {"header": value}
+            if isinstance(value, str | int | float) and not isinstance(value, bool)
+            else value
+        )
+
+
+# A column is written as its heading alone (城市) or as a mapping; the schema says both.
+ColumnOrHeading = Annotated[
+    Column, WithJsonSchema({"anyOf": [{"type": ["string", "number"]}, Column.model_json_schema()]})
+]
+
+
+@register
+class TableSlide(SlideBase):
+    type: Literal["table"] = "table"
+    view: ClassVar[str] = "kiosk.slides.table:TableView"
+    data_fills: ClassVar[tuple[str, ...]] = ("columns", "rows")
+    examples: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"type": "table", "columns": ["城市", "件数"], "rows": [["南京", 12]]},
+        {
+            "type": "table",
+            "title": "各市示例",
+            "columns": [
+                "城市",
+                {"header": "立案", "unit": "起"},
+                {"header": "同比", "unit": "%", "prefix": ""},
+            ],
+            "rows": [["南京", 1234, -5.2], ["苏州", 2345, 3.10], ["无锡", 987, "—"]],
+            "highlight": "苏州",
+        },
+    )
+    title: Text | None = None
+    columns: list[ColumnOrHeading] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=12,
+        description="each a heading, or {header, unit, prefix, suffix}",
+    )
+    rows: list[list[TableCell]] | None = Field(default=None, min_length=1, max_length=500)
+    data: str | None = Field(default=None, description="A CSV, XLSX or YAML file: a header row, then rows.")
+    sheet: Text | None = Field(default=None, description=SHEET_HELP)
+    range: str | None = Field(default=None, description=RANGE_HELP)
+    highlight: Count | Text | None = Field(
+        default=None, description="a row to pick out: its number (1 = the first) or first cell"
+    )
+    file_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TableSlide:
+        if not self.columns or not self.rows:
+            raise ValueError("a table slide needs 'columns:' and 'rows:', or 'data:' (a file)")
+        width = len(self.columns)
+        for number, row in enumerate(self.rows, 1):
+            if len(row) > width:
+                raise ValueError(f"row {number} has {len(row)} cells but there are {width} columns")
+        if isinstance(self.highlight, int) and not 1 <= self.highlight <= len(self.rows):
+            raise ValueError(
+                f"highlight: there is no row {self.highlight}; the rows are 1 to {len(self.rows)}"
+            )
+        if isinstance(self.highlight, str) and self.highlighted_row() is None:
+            raise ValueError(f"highlight: no row starts with '{self.highlight}'")
+        return self
+
+    def cells(self, row: int) -> list[Cell]:
+        """Row `row`'s cells, one per column (a short row ends in empty cells)."""
+        cells = list((self.rows or [])[row])
+        return cells + [Cell("")] * (len(self.columns or []) - len(cells))
+
+    def highlighted_row(self) -> int | None:
+        """The index (from 0) of the highlighted row, or None."""
+        if self.highlight is None:
+            return None
+        if isinstance(self.highlight, int):
+            return self.highlight - 1
+        wanted = self.highlight.strip()
+        return next((i for i, row in enumerate(self.rows or []) if row and row[0].text == wanted), None)
+
+    def decimals(self, column: int) -> int:
+        """The most decimals a column's numbers were written with (its numbers line up)."""
+        return max(
+            (r[column].decimals for r in self.rows or [] if len(r) > column and r[column].is_number),
+            default=0,
+        )
 
 
 # ---------------------------------------------------------------- the playlist

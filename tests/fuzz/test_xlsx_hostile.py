@@ -94,6 +94,7 @@ def test_text_a_spreadsheet_would_run_is_refused(tmp_path: Path, text: str) -> N
     assert refused(tmp_path, "{type: bar, data: d.xlsx}") == [
         f"d.xlsx:Sheet1!A2: the text '{text}' looks like a spreadsheet formula; write plain text"
     ]
+    assert refused(tmp_path, "{type: table, data: d.xlsx}")[0].startswith("d.xlsx:Sheet1!A2: the text")
 
 
 def test_a_cell_showing_a_spreadsheet_error_is_refused(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def toy() -> Iterator[type[ToySlide]]:
 def test_the_registry_lists_the_types_in_order() -> None:
     assert list(SLIDE_TYPES) == [
         "title", "stat", "stats", "bar", "line", "pie", "gauge", "text", "timeline", "image", "tribute",
-        "qr",
+        "qr", "table",
     ]  # fmt: skip
 
 

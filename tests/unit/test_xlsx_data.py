@@ -1,5 +1,5 @@
 """Excel (.xlsx) data files named by `data:`, with `sheet:` and `range:` beside it: bar,
-line and pie slides, errors at FILE:SHEET!CELL. The files are made here with
+line, pie and table slides, errors at FILE:SHEET!CELL. The files are made here with
 openpyxl (as Excel would save them: values, formats, a formula's saved result)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from kiosk.playlist.errors import Mark, PlaylistError, Problem
-from kiosk.playlist.model import BarSlide, LineSlide, PieSlide
+from kiosk.playlist.model import BarSlide, LineSlide, PieSlide, TableSlide
 
 from .helpers import load, problems
 
@@ -91,6 +91,32 @@ def test_line_data_from_xlsx(tmp_path) -> None:
     assert isinstance(line, LineSlide)
     assert line.x == ["2021", "2022"]
     assert [(s.name, s.values) for s in line.series or []] == [("立案", [10, 12]), ("破案", [8, 11])]
+
+
+def test_table_data_from_xlsx_with_units_in_the_headers(tmp_path) -> None:
+    workbook(
+        tmp_path,
+        "d.xlsx",
+        {
+            "S": [
+                ["城市", "立案数（起）", "同比(%)", "备注"],
+                ["南京", 1286, -8.2, None],
+                ["苏州", 1520, -9.6, "最高"],
+            ]
+        },
+        formats={"C2": "0.00"},
+    )
+    table = load(tmp_path, "slides:\n  - {type: table, data: d.xlsx, highlight: 苏州}\n").slides[0]
+    assert isinstance(table, TableSlide)
+    assert [(c.header, c.unit) for c in table.columns or []] == [
+        ("城市", ""),
+        ("立案数", "起"),
+        ("同比", "%"),
+        ("备注", ""),
+    ]
+    assert [c.text for c in table.cells(1)] == ["苏州", "1520", "-9.6", "最高"]
+    assert table.cells(0)[3].text == "" and table.decimals(2) == 2
+    assert table.highlighted_row() == 1
 
 
 def test_a_bad_number_is_reported_at_its_cell(tmp_path) -> None:
@@ -173,4 +199,23 @@ def test_the_cell_mark_prints_file_sheet_and_cell_and_sorts_with_line_marks() ->
         "show.yaml:3:5",
         "数据.xlsx:Sheet1!A2",
         "数据.xlsx:Sheet1!B7",
+    ]
+
+
+def test_table_data_from_csv_and_yaml(tmp_path) -> None:
+    (tmp_path / "t.csv").write_text("城市,人口（万）\n南京,949.11\n苏州,1291.1\n", encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(
+        "columns: [城市, {header: 人口, unit: 万}]\nrows:\n  - [南京, 949.11]\n", encoding="utf-8"
+    )
+    playlist = load(tmp_path, "slides:\n  - {type: table, data: t.csv}\n  - {type: table, data: t.yaml}\n")
+    from_csv, from_yaml = playlist.slides
+    assert [(c.header, c.unit) for c in from_csv.columns] == [("城市", ""), ("人口", "万")]
+    assert from_csv.decimals(1) == 2  # 949.11 and 1291.1: the column keeps two decimals
+    assert from_yaml.cells(0)[1].value == pytest.approx(949.11)
+
+
+def test_table_csv_formula_cells_are_refused(tmp_path) -> None:
+    (tmp_path / "t.csv").write_text('城市,备注\n南京,"=HYPERLINK(""x"")"\n', encoding="utf-8")
+    assert problems(tmp_path, "slides:\n  - {type: table, data: t.csv}\n") == [
+        "t.csv:2:4: the cell '=HYPERLINK(\"x\")' looks like a spreadsheet formula; write plain text"
     ]
