@@ -86,6 +86,8 @@ def test_schema_is_valid_json_and_lists_every_type() -> None:
         "timeline",
         "image",
         "tribute",
+        "qr",
+        "table",
     }
     assert schema["$defs"]["StatSlide"]["additionalProperties"] is False
 

@@ -36,7 +36,7 @@ def test_unknown_type_lists_known_types(tmp_path) -> None:
     lines = problems(tmp_path, "slides:\n  - type: barchart\n    title: x\n")
     assert lines == [
         "show.yaml:2:11: unknown slide type 'barchart' (did you mean 'bar'?); known types: "
-        "title, stat, stats, bar, line, pie, gauge, text, timeline, image, tribute"
+        "title, stat, stats, bar, line, pie, gauge, text, timeline, image, tribute, qr, table"
     ]
 
 
