@@ -9,6 +9,7 @@ message; nothing else, and quickly.
 
 from __future__ import annotations
 
+import copy
 import math
 import string
 import struct
@@ -288,7 +289,9 @@ COMMON_FIELDS = frozenset(SlideBase.model_fields)
 def slide_fields(draw: st.DrawFn, kind: str) -> dict[str, Any]:
     """A valid slide of the registered type `kind`, without its common fields."""
     model = SLIDE_TYPES[kind]
-    example = {k: v for k, v in draw(st.sampled_from(model.examples)).items() if k != "type"}
+    # A copy: mutated() edits playlists in place, and must never edit the registry's examples
+    # (a table's rows would lose cells for every later draw: hypothesis calls that flaky).
+    example = copy.deepcopy({k: v for k, v in draw(st.sampled_from(model.examples)).items() if k != "type"})
     if "data" in example:  # a data-file example: the file fills the data fields
         example["data"] = DATA_FILE_FOR_FILLS.get(model.data_fills, BAR_CSV)
         skip = {"data", *model.data_fills}
