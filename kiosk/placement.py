@@ -8,7 +8,9 @@ un-fullscreen, close, a lost focus. Only `release()` (Ctrl+Alt+Q, --quit-after) 
 Field-tested under Xvfb with no window manager and with openbox (tests/deploy): openbox
 minimises by unmapping the window (Qt: WindowStateChange to minimised and a spontaneous
 Hide), and `wmctrl -b remove,fullscreen` only clears the full-screen state; showing the
-window full-screen again, raising and activating it brings both back, focus included.
+window full-screen again (showFullScreen clears the minimised state too), raising and
+activating it brings both back, focus included. Another window that takes the focus (a
+dialog) leaves ours full-screen but deaf to Ctrl+Alt+Q: WindowDeactivate takes it back.
 """
 
 from __future__ import annotations

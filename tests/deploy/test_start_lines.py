@@ -142,7 +142,7 @@ def settled_count(show: Show, logged: str) -> int:
     for the next action's."""
     count = show.log().count(logged)
     while True:
-        time.sleep(0.4)
+        time.sleep(0.25)
         again = show.log().count(logged)
         if again == count:
             return count

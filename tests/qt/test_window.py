@@ -442,3 +442,31 @@ def test_help_under_lock_names_only_ctrl_alt_q_to_quit(qtbot, tmp_path, clock) -
         window.overlay.set_state(help=True)
         window.repaint()  # the help panel paints with the rows it has
         window.quit()
+
+
+def test_lock_does_not_fight_a_stubborn_window_manager_in_a_tight_loop(qtbot, tmp_path, clock, caplog) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from kiosk.placement import RESTORE_BACKOFF_MS, RESTORE_BURST
+
+    window = make_full_screen(qtbot, tmp_path, clock, lock=True)
+
+    class Stubborn(QObject):
+        """A window manager that takes full screen away each time it is given back."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.WindowStateChange and window.isFullScreen():
+                QTimer.singleShot(0, lambda: window.setWindowState(Qt.WindowState.WindowNoState))
+            return False
+
+    stubborn = Stubborn()
+    caplog.set_level("INFO", logger="kiosk.placement")
+    window.installEventFilter(stubborn)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    qtbot.wait(RESTORE_BACKOFF_MS + 500)  # unchecked, 50 ms a round: about 50 restores
+    window.removeEventFilter(stubborn)
+    restores = sum("putting the show back" in record.getMessage() for record in caplog.records)
+    assert RESTORE_BURST <= restores <= RESTORE_BURST + 3, restores
+    assert any("keeps moving the show" in record.getMessage() for record in caplog.records)
+    qtbot.waitUntil(lambda: covers_its_screen(window), timeout=RESTORE_BACKOFF_MS + 2000)  # and it wins in the end
+    window.quit()
