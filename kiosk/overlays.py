@@ -30,35 +30,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from kiosk.slides import paint
+from kiosk import drawing
+from kiosk.commands import MOUSE_HELP, help_rows
 from kiosk.theme import Metrics, Theme
-
-KEY_HELP: list[tuple[str, str]] = [
-    ("→  ↓  PgDn  空格  Enter  N", "下一张 Next"),
-    ("←  ↑  PgUp  Backspace  P", "上一张 Previous"),
-    ("Home / End", "第一张 / 最后一张 First / last"),
-    ("G 或数字, 然后 Enter", "跳转到第 n 张或 id  Go to"),
-    ("A  K  Pause", "暂停 / 继续自动播放 Pause"),
-    ("B  .", "黑屏 / 恢复 Black screen"),
-    ("O  Tab", "总览 Overview"),
-    ("?  H  F1", "帮助 Help"),
-    ("R  F5", "重新载入播放列表 Reload"),
-    ("F  F11", "全屏 / 窗口 Full screen"),
-    ("Esc  Q", "退出 Quit"),
-]
-#: under --lock: the window stays full screen and Esc / Q do nothing (a clicker's "start"
-#: button sends Esc), so the help must not promise them; only Ctrl+Alt+Q quits.
-KEY_HELP_LOCKED_QUIT = ("仅 Ctrl+Alt+Q  only", "退出 Quit (Esc, Q 已锁定 locked)")
 
 
 def key_help(lock: bool = False) -> list[tuple[str, str]]:
-    """The help overlay's rows: KEY_HELP, or under --lock without F / F11 and with
-    Ctrl+Alt+Q as the only way to quit."""
-    if not lock:
-        return list(KEY_HELP)
-    return [row for row in KEY_HELP if row[0] not in ("F  F11", "Esc  Q")] + [KEY_HELP_LOCKED_QUIT]
+    """The help overlay's rows, from the command layer (kiosk/commands.py): under --lock
+    without what a lock takes away, and with Ctrl+Alt+Q as the only way to quit."""
+    return help_rows(lock=lock)
 
-KEY_HELP_MOUSE = "鼠标: 左键下一张, 右键上一张, 滚轮翻页, 长按暂停 · 触屏: 左右滑动翻页, 长按暂停"
+
 
 
 def _panel(painter: QPainter, rect: QRectF, theme: Theme, radius: float, alpha: float = 0.88) -> None:
@@ -68,7 +50,7 @@ def _panel(painter: QPainter, rect: QRectF, theme: Theme, radius: float, alpha: 
     path = QPainterPath()
     path.addRoundedRect(rect, radius, radius)
     painter.fillPath(path, base)
-    painter.setPen(QPen(paint.with_alpha(theme.color("accent"), 0.55), max(1.0, radius / 12)))
+    painter.setPen(QPen(drawing.with_alpha(theme.color("accent"), 0.55), max(1.0, radius / 12)))
     painter.drawPath(path)
 
 
@@ -154,14 +136,14 @@ class OverlayWidget(QWidget):
         top, height = self._status_row(m)
         if self.state.counter and self.theme.spec.counter:
             font = self.theme.font(m.vmin * 1.9, QFont.Weight.Medium)
-            width = paint.text_size(self.state.counter, font)[0] + m.vmin * 0.5
+            width = drawing.text_size(self.state.counter, font)[0] + m.vmin * 0.5
             box = QRectF(right - width, top, width, height)
-            paint.draw_text(
+            drawing.draw_text(
                 painter,
                 box,
                 self.state.counter,
                 font,
-                paint.with_alpha(self.theme.color("muted"), 0.8),
+                drawing.with_alpha(self.theme.color("muted"), 0.8),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 wrap=False,
             )
@@ -174,7 +156,7 @@ class OverlayWidget(QWidget):
     def _paint_paused(self, painter: QPainter, m: Metrics, right: float, top: float, height: float) -> float:
         text = "已暂停  PAUSED" if self.state.paused else "播放结束  END"
         font = self.theme.font(m.vmin * 1.8, QFont.Weight.Bold)
-        width = paint.text_size(text, font)[0] + m.vmin * 6.2
+        width = drawing.text_size(text, font)[0] + m.vmin * 6.2
         box = QRectF(right - width, top, width, height)
         _panel(painter, box, self.theme, box.height() / 2)
         accent = self.theme.color("accent")
@@ -185,26 +167,28 @@ class OverlayWidget(QWidget):
         else:
             painter.fillRect(QRectF(icon.left(), icon.top(), m.vmin * 1.45, m.vmin * 1.6), accent)
         text_box = box.adjusted(m.vmin * 4.0, 0, -m.vmin * 1.2, 0)
-        paint.draw_text(painter, text_box, text, font, self.theme.color("text"), paint.ALIGN_LEFT, wrap=False)
+        drawing.draw_text(
+            painter, text_box, text, font, self.theme.color("text"), drawing.ALIGN_LEFT, wrap=False
+        )
         return box.left()
 
     def _paint_badge(self, painter: QPainter, m: Metrics, right: float, top: float, height: float) -> None:
         font = self.theme.font(m.vmin * 1.5, QFont.Weight.Medium)
         text = self.state.badge
-        width = min(m.width * 0.45, paint.text_size(text, font)[0] + m.vmin * 5)
+        width = min(m.width * 0.45, drawing.text_size(text, font)[0] + m.vmin * 5)
         box = QRectF(right - width, top, width, height)
         _panel(painter, box, self.theme, box.height() / 2, 0.85)
         dot = m.vmin * 1.1
         painter.setBrush(self.theme.color("bad"))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(QRectF(box.left() + m.vmin * 1.3, box.center().y() - dot / 2, dot, dot))
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             box.adjusted(m.vmin * 3.2, 0, -m.vmin * 1.2, 0),
             text,
             font,
             self.theme.color("text"),
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=False,
         )
 
@@ -232,7 +216,7 @@ class OverlayWidget(QWidget):
         ]
         for offset, height, text, font, color in lines:
             line_box = QRectF(box.left(), box.top() + m.vmin * offset, box.width(), m.vmin * height)
-            paint.draw_text(painter, line_box, text, font, color, paint.ALIGN_CENTER, wrap=False)
+            drawing.draw_text(painter, line_box, text, font, color, drawing.ALIGN_CENTER, wrap=False)
 
     def _paint_help(self, painter: QPainter, m: Metrics) -> None:
         rows = len(self.key_help)
@@ -245,16 +229,16 @@ class OverlayWidget(QWidget):
         title_box = QRectF(
             box.left() + m.vmin * 4, box.top() + m.vmin * 3, box.width() - m.vmin * 8, m.vmin * 5
         )
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             title_box,
             "按键  Keys",
             self.theme.font(m.vmin * 3.4, QFont.Weight.Bold),
             self.theme.color("text"),
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=False,
         )
-        paint.accent_rule(
+        drawing.accent_rule(
             painter,
             self.theme,
             title_box.bottomLeft() + QRectF(0, 0, 0, m.vmin).bottomRight(),
@@ -267,22 +251,22 @@ class OverlayWidget(QWidget):
         key_width = (box.width() - m.vmin * 8) * 0.45
         for index, (keys, action) in enumerate(self.key_help):
             row = QRectF(box.left() + m.vmin * 4, top + index * row_h, box.width() - m.vmin * 8, row_h)
-            paint.draw_text(
+            drawing.draw_text(
                 painter,
                 QRectF(row.left(), row.top(), key_width, row_h),
                 keys,
                 key_font,
                 self.theme.color("accent"),
-                paint.ALIGN_LEFT,
+                drawing.ALIGN_LEFT,
                 wrap=False,
             )
-            paint.draw_text(
+            drawing.draw_text(
                 painter,
                 QRectF(row.left() + key_width, row.top(), row.width() - key_width, row_h),
                 action,
                 text_font,
                 self.theme.color("text"),
-                paint.ALIGN_LEFT,
+                drawing.ALIGN_LEFT,
                 wrap=False,
             )
         if problems_h:
@@ -291,13 +275,13 @@ class OverlayWidget(QWidget):
         foot = QRectF(
             box.left() + m.vmin * 4, box.bottom() - m.vmin * 6.5, box.width() - m.vmin * 8, m.vmin * 4
         )
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             foot,
-            KEY_HELP_MOUSE,
+            MOUSE_HELP,
             self.theme.font(m.vmin * 1.7),
             self.theme.color("muted"),
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=True,
         )
 
@@ -315,20 +299,22 @@ class OverlayWidget(QWidget):
     def _paint_problems(self, painter: QPainter, m: Metrics, rect: QRectF) -> None:
         """The operator's view of a broken playlist: what is wrong and where."""
         heading = QRectF(rect.left(), rect.top() + m.vmin * 1.0, rect.width(), m.vmin * 3.5)
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             heading,
             "播放列表问题  Playlist problems (仍在播放上一版)",
             self.theme.font(m.vmin * 2.1, QFont.Weight.Bold),
             self.theme.color("bad"),
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=False,
         )
         font = self.theme.font(m.vmin * 1.6)
         for index, line in enumerate(self._problem_lines()):
             top = heading.bottom() + m.vmin * (0.5 + 3.0 * index)
             row = QRectF(rect.left(), top, rect.width(), m.vmin * 3.0)
-            paint.draw_text(painter, row, line, font, self.theme.color("text"), paint.ALIGN_LEFT, wrap=False)
+            drawing.draw_text(
+                painter, row, line, font, self.theme.color("text"), drawing.ALIGN_LEFT, wrap=False
+            )
 
 
 class ProgressBar(QWidget):
@@ -604,19 +590,19 @@ class OverviewWidget(QWidget):
         heading = "总览  Overview"
         if self.pages() > 1:
             heading += f"   {self.page() + 1} / {self.pages()}"
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             title,
             heading,
             self.theme.font(m.vmin * 3.4, QFont.Weight.Bold),
             self.theme.color("text"),
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=False,
         )
         hint = "方向键选择 · Enter 播放 · Esc 返回"
         if self.pages() > 1:
             hint = "PgUp/PgDn 翻页 · " + hint
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             title,
             hint,
@@ -638,12 +624,12 @@ class OverviewWidget(QWidget):
         image_rect = self._image_rect(cell)
         image = self.source.cached(position, *size) if min(size) >= 1 else None
         if image is not None and not image.isNull():
-            paint.draw_image_contain(painter, image_rect, image)
+            drawing.draw_image_contain(painter, image_rect, image)
         else:  # not rendered yet: a quiet placeholder, filled in a moment
-            painter.fillRect(image_rect, paint.with_alpha(self.theme.color("muted"), 0.12))
+            painter.fillRect(image_rect, drawing.with_alpha(self.theme.color("muted"), 0.12))
         selected = position == self.selected
         pen = QPen(
-            self.theme.color("accent") if selected else paint.with_alpha(self.theme.color("muted"), 0.35),
+            self.theme.color("accent") if selected else drawing.with_alpha(self.theme.color("muted"), 0.35),
             m.vmin * (0.5 if selected else 0.12),
         )
         painter.setPen(pen)
@@ -651,12 +637,12 @@ class OverviewWidget(QWidget):
         painter.drawRoundedRect(image_rect, m.vmin * 0.4, m.vmin * 0.4)
         label = f"{position + 1}  {self.source.label(position)}"
         color = self.theme.color("text") if selected else self.theme.color("muted")
-        paint.draw_text(
+        drawing.draw_text(
             painter,
             QRectF(cell.left(), image_rect.bottom() + m.vmin * 0.4, cell.width(), m.vmin * 2.8),
             label,
             font,
             color,
-            paint.ALIGN_LEFT,
+            drawing.ALIGN_LEFT,
             wrap=False,
         )
