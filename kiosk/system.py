@@ -621,6 +621,9 @@ def _sd_notify(message: str) -> None:
         address = "\0" + address[1:]
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            # Never wait: a notify socket nobody reads fills after a few messages, and a
+            # blocking send would freeze the GUI thread until the watchdog killed the show.
+            sock.setblocking(False)
             sock.sendto(message.encode(), address)
     except OSError:
-        pass
+        pass  # a full or gone socket: systemd's own watchdog will say so, not a frozen show
