@@ -185,7 +185,7 @@ def play(
     if not player.start(options.start):
         print(
             f"kiosk: --start {options.start}: no such slide on air "
-            f"(give a number from 1 to {len(player.order)} or an id)",
+            f"(give a number from 1 to {player.snapshot().count} or an id)",
             file=sys.stderr,
         )
         watchdog.stop()
@@ -195,7 +195,7 @@ def play(
         "kiosk %s playing %s: %d slides on %s; log file %s",
         __version__,
         playlist.path,
-        len(player.order),
+        player.snapshot().count,
         screen.name(),
         log_file,
     )
@@ -259,7 +259,7 @@ class ShowServices:
         if self.watchdog is not None:  # armed before the first frame by play()
             self.watchdog.ready()
         if not self.boot_problems:
-            self.keep_last_good(self.player.playlist)
+            self.keep_last_good(self.player.snapshot().playlist)
 
     def keep_last_good(self, playlist: Playlist) -> None:
         """Copy a playlist that loaded into the state folder, for the next boot
@@ -315,7 +315,7 @@ def _report_first_frame() -> None:
     <seconds>' on stderr, then exit 0 (set KIOSK_FIRST_FRAME_PROBE=1) once the services
     have started too (an exit now would leave them half made)."""
     print(f"kiosk-first-frame {time.time():.6f}", file=sys.stderr, flush=True)
-    QTimer.singleShot(0, lambda: QApplication.instance().exit(EXIT_OK))
+    QTimer.singleShot(0, lambda: QApplication.exit(EXIT_OK))
 
 
 def _quit_after(window: object, screenshot: Path | None) -> None:

@@ -53,10 +53,12 @@ class Snapshot:
     blacked: bool
     ended: bool  # the last slide of a show without loop has had its time
     duration: float  # the slide's planned seconds
+    elapsed: float  # seconds of it used when taken (standing still while held)
     time_left: float | None  # seconds until the next automatic change; None: nothing advances
     loop_left: float | None  # seconds until the rotation starts again (None when held)
     next_schedule_change: datetime | None  # when a `when` window next opens or closes
     problems: tuple[str, ...]  # the playlist's problems (FILE:LINE:COL lines) while a good one plays
+    reload_waiting: bool  # a reloaded playlist waits for the next slide change
     taken_at: float  # the player's clock when this was taken
 
     @property
@@ -77,6 +79,14 @@ class Snapshot:
     def held(self) -> bool:
         """The slide's time stands still (paused, black screen or ended)."""
         return self.paused or self.blacked or self.ended
+
+    def progress(self, now: float) -> float:
+        """Fraction of the slide's time used at clock time `now` (for progress bars)."""
+        if self.duration <= 0:
+            return 1.0
+        running = self.time_left is not None
+        elapsed = self.elapsed + (max(0.0, now - self.taken_at) if running else 0.0)
+        return min(1.0, elapsed / self.duration)
 
     def slide_at(self, position: int) -> SlideBase:
         return self.playlist.slides[self.order[position]]
@@ -143,10 +153,12 @@ class Player:
             blacked=self.blacked,
             ended=self.ended,
             duration=self.duration(),
+            elapsed=self.elapsed(),
             time_left=left,
             loop_left=self._loop_left(left),
             next_schedule_change=next_change(slides, self.wall()) if has_schedule else None,
             problems=self._problems,
+            reload_waiting=self._pending is not None,
             taken_at=self.clock(),
         )
 

@@ -120,7 +120,7 @@ class Reloader(QObject):
         super().__init__()
         self.player = player
         #: the playlist file as the show was told it (a link stays a link)
-        self.source = source or player.playlist.path
+        self.source = source or player.snapshot().playlist.path
         self.problems: list[str] = []
         if window is not None:
             self.problems_changed.connect(window.overlay.set_problems)
@@ -144,7 +144,7 @@ class Reloader(QObject):
             QTimer.singleShot(0, lambda: self._set_problems(list(problems)))
 
     def _start(self) -> None:
-        self.watch(self.player.playlist)
+        self.watch(self.player.snapshot().playlist)
         self._poll.start()
         if self.problems:
             # Started from the last good copy: the playlist may have been fixed between
@@ -207,7 +207,8 @@ class Reloader(QObject):
         playlist = self._load()
         if playlist is None:
             return False
-        if playlist == self.player.playlist and not self.player.has_pending:
+        now = self.player.snapshot()
+        if playlist == now.playlist and not now.reload_waiting:
             return True  # touched, not changed (an editor's swap file, a save without edits)
         log.info(
             "playlist changed on disk: %d slides; taken in at the next slide change", len(playlist.slides)
@@ -233,7 +234,7 @@ class Reloader(QObject):
             playlist = load_playlist(path)
         except PlaylistError as error:
             self._set_problems([str(p) for p in error.problems])
-            self._watch_after_load(self.player.playlist, before)  # the last good files
+            self._watch_after_load(self.player.snapshot().playlist, before)  # the last good files
             return None
         self._set_problems([])
         self._watch_after_load(playlist, before)

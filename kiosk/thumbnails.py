@@ -17,8 +17,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QWidget
 
-from kiosk.player import Player
-from kiosk.playlist.model import SlideBase
+from kiosk.player import Snapshot
+from kiosk.playlist.model import Playlist, SlideBase
 from kiosk.slides.base import SlideContext, SlideView
 
 log = logging.getLogger(__name__)
@@ -65,44 +65,51 @@ class ThumbnailCache:
 
 class SlideThumbnails:
     """What the overview shows of the slides in rotation: their labels, and thumbnails
-    rendered when asked for. Follows the player: a reloaded playlist gets new ones."""
+    rendered when asked for. Follows the show's snapshots: a reloaded playlist gets new
+    ones, drawn with its own theme."""
 
     def __init__(
-        self, player: Player, context: SlideContext, build: Build, max_bytes: int = CACHE_BYTES
+        self,
+        snapshot: Callable[[], Snapshot],
+        context_for: Callable[[Playlist], SlideContext],
+        build: Build,
+        max_bytes: int = CACHE_BYTES,
     ) -> None:
-        self.player = player
-        self.context = context
+        self._snapshot = snapshot
+        self._context_for = context_for
         self._build = build
         self.cache = ThumbnailCache(max_bytes)
         self._playlist: object = None  # the playlist the cached thumbnails show
         self.rendered = 0  # thumbnails rendered so far (tests, bench)
 
-    def _slide(self, position: int) -> SlideBase:
-        if self._playlist is not self.player.playlist:
+    def _now(self) -> Snapshot:
+        snapshot = self._snapshot()
+        if self._playlist is not snapshot.playlist:
             self.cache.clear()
-            self._playlist = self.player.playlist
-        return self.player.playlist.slides[self.player.order[position]]
+            self._playlist = snapshot.playlist
+        return snapshot
 
     def count(self) -> int:
-        return len(self.player.order)
+        return self._snapshot().count
 
     def label(self, position: int) -> str:
-        return self._slide(position).label_for_humans()
+        return self._now().slide_at(position).label_for_humans()
 
     def cached(self, position: int, width: int, height: int) -> QImage | None:
         """The thumbnail if it was rendered already (painting never renders)."""
-        self._slide(position)  # a new playlist empties the cache first
-        return self.cache.get((self.player.order[position], width, height))
+        snapshot = self._now()  # a new playlist empties the cache first
+        return self.cache.get((snapshot.order[position], width, height))
 
     def render(self, position: int, width: int, height: int) -> QImage:
         """The thumbnail at this size, rendered now if it is not in the cache."""
         image = self.cached(position, width, height)
         if image is not None:
             return image
-        slide = self._slide(position)
-        image = render_thumbnail(self._build, slide, self.context, width, height)
+        snapshot = self._now()
+        context = self._context_for(snapshot.playlist)
+        image = render_thumbnail(self._build, snapshot.slide_at(position), context, width, height)
         self.rendered += 1
-        self.cache.put((self.player.order[position], width, height), image)
+        self.cache.put((snapshot.order[position], width, height), image)
         return image
 
 

@@ -255,19 +255,19 @@ def test_slides_join_and_leave_and_idle_slide_when_nothing_is_on(qtbot, tmp_path
     window.show_on(None, fullscreen=False, size=(640, 360))
     player.start()
     assert [player.playlist.slides[i].id for i in player.order] == ["day", "police-day"]
-    assert window._schedule_timer.isActive()
-    assert window._schedule_timer.remainingTime() <= 61_000
+    assert window.timekeeper._schedule_timer.isActive()
+    assert window.timekeeper._schedule_timer.remainingTime() <= 61_000
     clock.wall = datetime(2024, 1, 10, 19, 0)
-    window._schedule_due()
+    window.timekeeper._schedule_due()
     assert [player.playlist.slides[i].id for i in player.order] == ["police-day"]
     clock.wall = datetime(2024, 1, 11, 19, 0)
-    window._schedule_due()
+    window.timekeeper._schedule_due()
     assert player.current is None
     assert isinstance(window.view, IdleView)  # calm, not black
     image = window.grab().toImage()
     assert image.pixelColor(320, 180).blue() > 30
     clock.wall = datetime(2024, 1, 12, 9, 0)
-    window._schedule_due()
+    window.timekeeper._schedule_due()
     assert window.view.model.id == "day"
     window.quit()
 

@@ -299,7 +299,7 @@ def test_touch_long_press_pauses(qtbot, window: ShowWindow) -> None:
 
 def test_cursor_hides_after_stillness_and_returns_on_move(qtbot, tmp_path, clock) -> None:
     window = make_window(qtbot, tmp_path, clock)
-    window.cursor_hide_ms = 100
+    window.input.cursor_hide_ms = 100
     QTest.mouseMove(window, QPoint(100, 100))
     assert not window.cursor_hidden
     qtbot.waitUntil(lambda: window.cursor_hidden, timeout=2000)

@@ -1,0 +1,68 @@
+"""When the show wakes up on its own: at the end of a slide's time, when a `when` window
+opens or closes, and once a slide has settled (to hand freed memory back).
+
+The player owns time (its injected clocks); the timekeeper only arms Qt timers from each
+snapshot, so an idle show wakes for nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from kiosk import memory
+from kiosk.player import Player, Snapshot
+
+#: after a slide change, when its transition and count-up are over (memory.release_free_memory)
+SETTLE_MS = 3000
+#: schedules are looked at again at least this often, so a wall-clock jump is noticed
+SCHEDULE_CHECK_S = 60.0
+
+
+class Timekeeper(QObject):
+    def __init__(self, player: Player, parent: QObject) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.snapshot = player.snapshot()
+        self._tick_timer = self._single_shot(self._tick)
+        self._schedule_timer = self._single_shot(self._schedule_due)
+        self._settle_timer = self._single_shot(memory.release_free_memory)
+
+    def _single_shot(self, slot: Callable[[], object]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(slot)
+        return timer
+
+    def follow(self, snapshot: Snapshot, *, new_slide: bool) -> None:
+        """Arm the timers for this state of the show."""
+        self.snapshot = snapshot
+        if new_slide:
+            self._settle_timer.start(SETTLE_MS)
+        self._tick_timer.stop()
+        if snapshot.time_left is not None:
+            self._tick_timer.start(max(0, round(snapshot.time_left * 1000)))
+        self._plan_schedule_check()
+
+    def _plan_schedule_check(self) -> None:
+        """Wake when a `when` window opens or closes (at the latest every minute, so a
+        wall-clock jump is noticed too); not at all when the playlist has no schedule."""
+        if not any(slide.when for slide in self.snapshot.playlist.slides):
+            self._schedule_timer.stop()
+            return
+        change = self.snapshot.next_schedule_change
+        seconds = SCHEDULE_CHECK_S
+        if change is not None:
+            seconds = min(SCHEDULE_CHECK_S, max(0.5, (change - self.player.wall()).total_seconds()))
+        self._schedule_timer.start(round(seconds * 1000))
+
+    def _schedule_due(self) -> None:
+        self.player.refresh_schedule()
+        self._plan_schedule_check()
+
+    def _tick(self) -> None:
+        before = (self.snapshot.index, self.snapshot.position)
+        self.player.tick()
+        if (self.snapshot.index, self.snapshot.position) == before:
+            self.follow(self.snapshot, new_slide=False)  # fired a hair early: arm it again
