@@ -46,3 +46,22 @@ def test_the_footer_is_drawn_at_the_bottom_right(tmp_path, qapp) -> None:
         pictures.append(view.render_image(1920, 1080, 1.0))
     corner = QRect(1300, 1000, 600, 70)  # the footer's place, clear of the source line
     assert pictures[0].copy(corner) != pictures[1].copy(corner)
+
+
+def test_a_reloaded_footer_and_theme_reach_the_slides_and_overlays(qtbot, tmp_path) -> None:
+    from kiosk.player import Player
+    from kiosk.window import ShowWindow
+
+    ensure_application()
+    before = load_playlist_text(SHOW.format(theme="police-blue", footer="footer: 甲单位\n"), folder=tmp_path)
+    player = Player(before)
+    window = ShowWindow(player, slide_context(before))
+    qtbot.addWidget(window)
+    window.show_on(None, fullscreen=False, size=(640, 360))
+    player.start()
+    assert window.view is not None and window.view.theme.spec.footer == "甲单位"
+    after = load_playlist_text(SHOW.format(theme="light", footer="footer: 乙单位\n"), folder=tmp_path)
+    player.replace_playlist(after)
+    assert window.view.theme.spec.footer == "乙单位"
+    assert window.view.theme.name == "light" and window.overlay.theme.name == "light"
+    window.quit()
