@@ -88,7 +88,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         note="clickers' blank button",
     ),
     CommandSpec(
-        Command.OVERVIEW, ("O", "Tab"), "O  Tab", "", "总览", "Overview grid", note="arrows and Enter to pick"
+        Command.OVERVIEW,
+        ("O", "Tab"),
+        "O  Tab",
+        "",
+        "总览",
+        "Overview grid",
+        note="arrows and Enter to pick, PgUp/PgDn turn pages",
     ),
     CommandSpec(Command.HELP, ("Question", "H", "F1"), "?  H  F1", "", "帮助", "Help overlay"),
     CommandSpec(Command.RELOAD, ("R", "F5"), "R  F5", "", "重新载入播放列表", "Reload playlist now"),
