@@ -1,4 +1,5 @@
-"""The command line: `kiosk [PLAYLIST]`, `kiosk check`, `kiosk export`, `kiosk schema`.
+"""The command line: `kiosk [PLAYLIST]`, `kiosk check`, `kiosk export`, `kiosk schema`,
+`kiosk report`.
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (playlist or arguments).
 Qt is imported only by the commands that draw, so `check` and `schema` stay fast.
@@ -12,6 +13,7 @@ import difflib
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from kiosk.playlist import Playlist
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = ("check", "export", "schema")
+SUBCOMMANDS = ("check", "export", "schema", "report")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +90,7 @@ def play_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Play a statistics playlist full-screen. Subcommands: "
-        "check PLAYLIST..., export PLAYLIST --out DIR, schema.",
+        "check PLAYLIST..., export PLAYLIST --out DIR, schema, report LOG... [--csv].",
         epilog=cli_epilog() + " Exit codes: 0 success (SIGTERM too: a service manager's stop), "
         "1 runtime failure (no display, the X server refused), 2 bad input, 130 Ctrl+C (SIGINT); "
         "a show frozen for 30 s is ended by SIGUSR1 once every thread's stack is in the log.",
@@ -184,6 +186,18 @@ def subcommand_parser() -> argparse.ArgumentParser:
         help="print the playlist JSON Schema",
         description="Print the playlist JSON Schema, for editors' YAML language servers.",
     )
+    report = sub.add_parser(
+        "report",
+        help="what the play logs say was shown, how often and how long",
+        description="Read proof-of-play logs (plays-YYYY-MM-DD.jsonl files, or folders of them) "
+        "and print, per day and slide and per slide over all days, how often and how long each "
+        "slide was shown. Malformed lines are named on stderr as FILE:LINE and skipped.",
+        epilog="Exit codes: 0 reported, 2 bad input (a path that is not there, a bad date).",
+    )
+    report.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="play log files or folders")
+    report.add_argument("--csv", action="store_true", help="CSV: date, slide, label, times and seconds shown")
+    report.add_argument("--from", dest="since", type=_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    report.add_argument("--until", type=_date, metavar="DATE", help="last day (YYYY-MM-DD)")
     return parser
 
 
@@ -196,6 +210,10 @@ def _run_subcommand(args: list[str]) -> int:
         return EXIT_OK
     if options.command == "check":
         return _check(options.playlists)
+    if options.command == "report":
+        from kiosk import report
+
+        return report.run(options.logs, as_csv=options.csv, since=options.since, until=options.until)
     return _export(options)
 
 
@@ -281,6 +299,13 @@ def _size(text: str) -> tuple[int, int]:
     if not (64 <= width <= 16384 and 64 <= height <= 16384):
         raise argparse.ArgumentTypeError(f"'{text}': width and height must be 64 to 16384")
     return width, height
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-30") from None
 
 
 def _seconds(text: str) -> float:
