@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where used: they are not needed before the first f
     from concurrent.futures import ThreadPoolExecutor
 
     from kiosk.player import Player
+    from kiosk.playlog import PlayLogger
     from kiosk.reload import Reloader
     from kiosk.system import ScreenSaverInhibitor, Watchdog
     from kiosk.window import ShowWindow
@@ -228,8 +229,8 @@ SERVICES_FALLBACK_MS = 3000
 class ShowServices:
     """What keeps a show going but is not needed to show its first frame: the file watcher
     (inotify and Qt's lazy enum set-up cost ~60 ms), the screensaver inhibitor (D-Bus) and
-    the watchdog thread. They start just after the first frame, so the audience sees the
-    first slide sooner (bench/startup.py)."""
+    the watchdog thread, status.json and the proof-of-play log. They start just after the
+    first frame, so the audience sees the first slide sooner (bench/startup.py)."""
 
     def __init__(
         self,
@@ -246,6 +247,7 @@ class ShowServices:
         self._copier: ThreadPoolExecutor | None = None
         self.inhibitor: ScreenSaverInhibitor | None = None
         self.watchdog: Watchdog | None = None
+        self.play_logger: PlayLogger | None = None
 
     def start(self) -> None:
         from kiosk.reload import Reloader
@@ -260,6 +262,25 @@ class ShowServices:
             self.watchdog.ready()
         if not self.boot_problems:
             self.keep_last_good(self.player.snapshot().playlist)
+        self.start_records()
+
+    def start_records(self) -> None:
+        """status.json and the play log in the state folder (kiosk/status.py, kiosk/playlog.py);
+        both hear every snapshot, and the status file's single alarm is a Qt timer."""
+        from kiosk.playlog import PLAYS_FOLDER, DayFiles, PlayLogger
+        from kiosk.state import state_folder
+        from kiosk.status import StatusPublisher, StatusWriter
+
+        folder, screen = state_folder(), self.window.screen().name()
+        alarm = QTimer(self.window, singleShot=True)
+        writer = StatusWriter(folder, screen=screen, source=self.source)
+        status = StatusPublisher(writer, arm=lambda seconds: alarm.start(round(seconds * 1000)))
+        alarm.timeout.connect(status.wake)
+        self.play_logger = PlayLogger(DayFiles(folder / PLAYS_FOLDER), screen=screen)
+        self.play_logger.join(self.player.snapshot())  # the first slide came up before the logger
+        status(self.player.snapshot())
+        self.player.subscribe(self.play_logger)
+        self.player.subscribe(status)
 
     def keep_last_good(self, playlist: Playlist) -> None:
         """Copy a playlist that loaded into the state folder, for the next boot
@@ -274,6 +295,8 @@ class ShowServices:
         self._copier.submit(lastgood.save, playlist)
 
     def stop(self) -> None:
+        if self.play_logger is not None:
+            self.play_logger.close()  # the slide on screen gets its line
         if self._copier is not None:
             self._copier.shutdown(wait=True)  # a copy half written is never swapped in; finish it
         if self.watchdog is not None:
