@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.playlist.errors import Mark, PlaylistError, Problem
+from kiosk.playlist.grid import GridCell, GridRow, looks_like_formula
 from kiosk.playlist.model import SLIDE_TYPES
 from kiosk.playlist.safeyaml import Document, WrittenFloat, load_file, read_text, readable
 
@@ -35,15 +35,6 @@ def data_fills(slide_type: str) -> tuple[str, ...]:
     empty when the type takes no data file."""
     model = SLIDE_TYPES.get(slide_type)
     return model.data_fills if model is not None else ()
-
-
-# A cell that a spreadsheet would run as a formula (CSV injection, OWASP): '=' or '@' first,
-# or '+'/'-' first unless a plain signed number follows ('-18.4%' and '+5.2万' are labels;
-# '-2+3' and '+cmd|...' are not). Tabs and CRs in front are stripped before the check. The
-# app never evaluates a cell; this catches formulas exported as text instead of values,
-# and keeps such text off the screen and out of any file it ends up in.
-FORMULA_PREFIXES = ("=", "@")
-_SIGNED_NUMBER = re.compile(r"^[+-]\s*[\d.][^=+\-*/^&|!();@\"']*$")
 
 
 def load_chart_data(
@@ -90,21 +81,6 @@ def _yaml_document(slide_type: str, path: Path) -> Document:
     if not isinstance(data, list):
         raise _fail(path, 1, "the YAML data must be a list of rows like {label: 立案数, value: 12}")
     return document
-
-
-@dataclass(frozen=True)
-class GridCell:
-    """One cell of a CSV or spreadsheet: its value (text from a CSV; text, a number or
-    None from a spreadsheet) and where it is."""
-
-    value: Any
-    mark: Mark
-
-
-@dataclass(frozen=True)
-class GridRow:
-    mark: Mark  # where the row starts (the CSV line, the spreadsheet's first cell)
-    cells: list[GridCell]
 
 
 def _csv_grid(path: Path) -> list[GridRow]:
@@ -259,14 +235,6 @@ def _cell(cell: str, *, numeric: bool) -> Any:
         return WrittenFloat(float(text), text)
     except ValueError:
         return text  # the model reports "must be a number, got '…'"
-
-
-def looks_like_formula(text: str) -> bool:
-    """True for text a spreadsheet would run as a formula (see FORMULA_PREFIXES)."""
-    text = text.lstrip("\t\r\n ")
-    if text.startswith(FORMULA_PREFIXES):
-        return True
-    return len(text) > 1 and text[0] in "+-" and not _SIGNED_NUMBER.match(text)
 
 
 def _refuse_formula(label: object, mark: Mark, what: str = "the label") -> None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.numbers import format_number
-from kiosk.playlist.data import GridCell, GridRow, looks_like_formula
 from kiosk.playlist.errors import Mark, PlaylistError, Problem
+from kiosk.playlist.grid import GridCell, GridRow, looks_like_formula
 from kiosk.playlist.safeyaml import WrittenFloat, readable
 
 #: the largest .xlsx file read (the same as any playlist or data file)

@@ -14,15 +14,16 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 # The real `kiosk` command (kiosk.cli.main, the play path), with one slot of the window
-# broken: the slide timer's, which Qt calls when the first 1 s slide is over.
+# broken: the slide timer's (kiosk/timekeeper.py), which Qt calls when the first 1 s
+# slide is over.
 RUN_WITH_A_BROKEN_SLOT = """
 import sys
-from kiosk.window import ShowWindow
+from kiosk.timekeeper import Timekeeper
 
 def broken_tick(self):
     raise RuntimeError("a slot that raises (test)")
 
-ShowWindow._tick = broken_tick
+Timekeeper._tick = broken_tick
 from kiosk.cli import main
 
 sys.exit(main(sys.argv[1:]))
