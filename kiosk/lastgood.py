@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.playlist import Playlist, PlaylistError, load_playlist
+from kiosk.playlist.files import playlist_files
 from kiosk.state import state_folder
 
 log = logging.getLogger(__name__)
@@ -50,45 +51,13 @@ def copy_folder(origin: Path, root: Path | None = None) -> Path:
     return copies_folder(root) / key
 
 
-def files_of(playlist: Playlist) -> list[Path]:
-    """The playlist file and every file it names (data, images, logo, backgrounds, theme)."""
-    if playlist.path is None:
-        return []
-    files = [playlist.path]
-    if playlist.theme.endswith((".yaml", ".yml")):
-        theme_file = playlist.resolve(playlist.theme)
-        files.append(theme_file)
-        logo = _theme_logo(theme_file)
-        if logo is not None:
-            files.append(logo)
-    for slide in playlist.slides:
-        for name in slide.file_fields:
-            value = getattr(slide, name)
-            if value:
-                files.append(playlist.resolve(value))
-        if slide.background and not slide.background_is_color():
-            files.append(playlist.resolve(slide.background))
-    return list(dict.fromkeys(files))
-
-
-def _theme_logo(theme_file: Path) -> Path | None:
-    from kiosk.playlist.load import load_theme_spec
-
-    try:
-        spec = load_theme_spec(theme_file)
-        spec._root = theme_file.parent
-        return spec.logo_path()
-    except (PlaylistError, OSError, ValueError):
-        return None
-
-
 def save(playlist: Playlist, root: Path | None = None) -> Path | None:
     """Keep a copy of a playlist that loaded; returns its folder (None if it could not be
     written, which is logged: the show goes on without it)."""
     if playlist.path is None:
         return None
     source_folder = playlist.folder
-    files = files_of(playlist)
+    files = playlist_files(playlist)
     target = copy_folder(playlist.path, root)
     try:
         if _same_as_saved(files, source_folder, target):

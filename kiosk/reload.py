@@ -35,7 +35,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from kiosk.player import Player
 from kiosk.playlist import Playlist, PlaylistError, load_playlist
-from kiosk.playlist.paths import REFUSED
+from kiosk.playlist.files import playlist_files
 
 if TYPE_CHECKING:
     from kiosk.window import ShowWindow
@@ -50,23 +50,6 @@ POLL_MS = 2000
 
 #: (st_dev, st_ino, st_mtime_ns, st_size) of a path, or None when it is not there
 Stat = tuple[int, int, int, int] | None
-
-
-def watched_files(playlist: Playlist) -> list[Path]:
-    """The playlist file and every file it names (data, images, logo, background, theme)."""
-    if playlist.path is None:
-        return []
-    files = [playlist.path]
-    if playlist.theme.endswith((".yaml", ".yml")):
-        files.append(playlist.resolve(playlist.theme))
-    for slide in playlist.slides:
-        for name in slide.file_fields:
-            value = getattr(slide, name)
-            if value:
-                files.append(playlist.resolve(value))
-        if slide.background and not slide.background_is_color():
-            files.append(playlist.resolve(slide.background))
-    return [f for f in files if f != REFUSED]
 
 
 def existing_ancestor(path: Path) -> Path | None:
@@ -155,7 +138,7 @@ class Reloader(QObject):
 
     def watch(self, playlist: Playlist) -> None:
         """Watch the files of `playlist` and remember their state as the loaded one."""
-        files = watched_files(playlist)
+        files = playlist_files(playlist)  # the same files the last good copy keeps
         if self.source is not None and self.source not in files:
             files.insert(0, self.source)  # the link, or the real playlist behind a copy
         self._files = files

@@ -294,7 +294,9 @@ class SingleInstance(QObject):
         probe = QLocalSocket()
         probe.connectToServer(self.name)
         if probe.waitForConnected(300):
-            probe.waitForReadyRead(500)
+            # The other show answers from its event loop, which a busy PC may hold up a
+            # while; waiting longer costs only this refusal, never a normal start.
+            probe.waitForReadyRead(3000)
             other = bytes(probe.readAll().data()).decode("utf-8", "replace").strip() or "another kiosk"
             probe.disconnectFromServer()
             return other

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QWidget
 from kiosk.app import ensure_application, slide_context
 from kiosk.player import Player
 from kiosk.playlist import load_playlist
-from kiosk.reload import Reloader, watched_files
+from kiosk.playlist.files import playlist_files as watched_files
+from kiosk.reload import Reloader
 from kiosk.slides import build_view
 from kiosk.slides.idle import IdleView
 from kiosk.system import SafeRotatingFileHandler, Watchdog, setup_logging
