@@ -204,7 +204,11 @@ class Showing:
 
 
 class PlayLogger:
-    """A player listener (player.subscribe) that writes one line per slide shown."""
+    """A player listener (player.subscribe) that writes one line per slide shown.
+
+    `clock` must be the player's clock: a change is timed by the snapshot's `taken_at`
+    (the moment the player changed, not when this listener's turn came: the window builds
+    the new slide first), and only kiosk's quit by `clock()`."""
 
     def __init__(
         self,
@@ -223,7 +227,7 @@ class PlayLogger:
         self._last: Snapshot | None = None
 
     def __call__(self, snapshot: Snapshot) -> None:
-        now = self.clock()
+        now = snapshot.taken_at
         if self._showing is not None and self._leaves(self._showing, snapshot):
             assert self._last is not None  # a showing began with a snapshot
             self._finish(now, ended_by(self._last, snapshot))
