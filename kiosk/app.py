@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: they are not needed before the first f
     from kiosk.player import Player
     from kiosk.playlog import PlayLogger
     from kiosk.reload import Reloader
+    from kiosk.status import StatusPublisher
     from kiosk.system import ScreenSaverInhibitor, Watchdog
     from kiosk.window import ShowWindow
 
@@ -248,6 +249,7 @@ class ShowServices:
         self.inhibitor: ScreenSaverInhibitor | None = None
         self.watchdog: Watchdog | None = None
         self.play_logger: PlayLogger | None = None
+        self.status: StatusPublisher | None = None
 
     def start(self) -> None:
         from kiosk.reload import Reloader
@@ -274,7 +276,7 @@ class ShowServices:
         folder, screen = state_folder(), self.window.screen().name()
         alarm = QTimer(self.window, singleShot=True)
         writer = StatusWriter(folder, screen=screen, source=self.source)
-        status = StatusPublisher(writer, arm=lambda seconds: alarm.start(round(seconds * 1000)))
+        self.status = status = StatusPublisher(writer, arm=lambda seconds: alarm.start(round(seconds * 1000)))
         alarm.timeout.connect(status.wake)
         self.play_logger = PlayLogger(DayFiles(folder / PLAYS_FOLDER), screen=screen)
         self.play_logger.join(self.player.snapshot())  # the first slide came up before the logger
@@ -297,6 +299,8 @@ class ShowServices:
     def stop(self) -> None:
         if self.play_logger is not None:
             self.play_logger.close()  # the slide on screen gets its line
+        if self.status is not None:
+            self.status.flush()  # and status.json the show's last state
         if self._copier is not None:
             self._copier.shutdown(wait=True)  # a copy half written is never swapped in; finish it
         if self.watchdog is not None:

@@ -201,6 +201,11 @@ class StatusPublisher:
             self._write(self._snapshot, now)
         self.arm(self._wait(now))
 
+    def flush(self) -> None:
+        """kiosk quits: a change still waiting for its turn is written now (the last word)."""
+        if self._dirty and self._snapshot is not None:
+            self._write(self._snapshot, self.clock())
+
     def _wait(self, now: float) -> float:
         """Seconds until the next write is due."""
         if self._written_at is None:

@@ -182,6 +182,18 @@ def test_a_change_after_a_quiet_second_is_written_at_once(
     assert writer.writes == [100.0, 103.0, 104.0]
 
 
+def test_a_change_waiting_at_quit_is_written_by_flush(tmp_path: Path, player: Player, clocks: Clocks) -> None:
+    publisher, writer, alarm = publisher_for(tmp_path, player, clocks)
+    alarm.run_until(100.2)
+    player.next()  # its turn would come at 101.0, but kiosk quits first
+    publisher.flush()
+    assert writer.writes == [100.0, 100.2]
+    status = json.loads((tmp_path / "state" / "status.json").read_text(encoding="utf-8"))
+    assert status["snapshot"]["slide"] == 2
+    publisher.flush()  # nothing waiting: nothing written
+    assert writer.writes == [100.0, 100.2]
+
+
 def test_ticking_seconds_alone_write_once_a_minute(tmp_path: Path, player: Player, clocks: Clocks) -> None:
     _, writer, alarm = publisher_for(tmp_path, player, clocks)
     player.set_paused(True)  # nothing changes on its own while paused
