@@ -368,3 +368,11 @@ def test_a_reload_that_keeps_the_slide_keeps_its_line(tmp_path: Path) -> None:
         (2, 0.0, "quit"),
     ]
     assert lines[0]["playlist"] != lines[1]["playlist"]  # the edition that was on air
+
+
+def test_play_log_status_and_report_import_no_qt() -> None:
+    """They run beside the show and in the command line: Qt only where a timer is needed
+    (the show's glue in kiosk/app.py)."""
+    code = "import sys, kiosk.playlog, kiosk.status, kiosk.report; assert 'PySide6' not in sys.modules, sorted(sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
