@@ -289,9 +289,10 @@ def ended_by(before: Snapshot, after: Snapshot) -> str:
     """'auto' or 'manual': what moved the show from `before` to `after`.
 
     The snapshot does not say who asked for a NEXT, so it is told by the clock: the
-    player's tick moves only once the slide's time is up, a key usually earlier. A slide
-    that left the rotation (its `when` window closed, or it failed to build) moved on its
-    own too. Reloads and schedule changes are automatic; PREVIOUS and JUMP are people."""
+    player's tick moves only once the slide's time is up, a key earlier. A slide that left
+    the rotation (its `when` window closed) moved on its own too. Reloads and schedule
+    changes are automatic; PREVIOUS and JUMP are people. Not told apart: a slide that
+    failed to build and was passed over at once reads as manual."""
     if after.move in (Move.PREVIOUS, Move.JUMP):
         return "manual"
     if after.move is not Move.NEXT:
