@@ -65,4 +65,6 @@ class Timekeeper(QObject):
         before = (self.snapshot.index, self.snapshot.position)
         self.player.tick()
         if (self.snapshot.index, self.snapshot.position) == before:
-            self.follow(self.snapshot, new_slide=False)  # fired a hair early: arm it again
+            # Fired a hair early (Qt's timers are coarse): arm it again for what is left
+            # now, not for the whole slide the old snapshot still counts.
+            self.follow(self.player.snapshot(), new_slide=False)
