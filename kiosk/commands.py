@@ -44,6 +44,7 @@ class CommandSpec:
     repeats: bool = False  # a held key repeats it (navigation only: a held B must not flicker)
     locked: bool = False  # not available under --lock (the window stays full-screen)
     note: str = ""  # a word for the README's key table
+    short_en: str = ""  # the help overlay's English when help_en is too long for a portrait screen
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -77,6 +78,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "long press",
         "暂停 / 继续自动播放",
         "Pause / resume auto-advance",
+        short_en="Pause / resume",
     ),
     CommandSpec(
         Command.BLACK,
