@@ -130,7 +130,9 @@ def help_rows(*, lock: bool = False) -> list[tuple[str, str]]:
     """The help overlay's rows (keys, action). Under --lock the commands a lock takes away
     are left out and Ctrl+Alt+Q is named as the only way to quit."""
     rows = [
-        (spec.key_text, f"{spec.help_zh} {spec.help_en}") for spec in COMMANDS if not (lock and spec.locked)
+        (spec.key_text, f"{spec.help_zh} {spec.short_en or spec.help_en}")
+        for spec in COMMANDS
+        if not (lock and spec.locked)
     ]
     if lock:
         rows.append((f"仅 {LOCKED_QUIT_KEYS}  only", "退出 Quit (Esc, Q 已锁定 locked)"))
