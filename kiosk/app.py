@@ -52,7 +52,7 @@ def slide_context(playlist: Playlist) -> SlideContext:
     theme = load_theme(playlist.theme, playlist.folder)
     if playlist.footer is not None:
         theme = replace(theme, spec=theme.spec.model_copy(update={"footer": playlist.footer}))
-    return SlideContext(theme, playlist.folder)
+    return SlideContext(theme, playlist.folder, playlist.defaults.duration)
 
 
 def display_problem() -> str | None:

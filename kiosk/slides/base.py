@@ -22,7 +22,7 @@ from PySide6.QtCore import QEasingCurve, QRect, QRectF, Qt, QVariantAnimation, S
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from kiosk.playlist.model import SlideBase
+from kiosk.playlist.model import DEFAULT_DURATION, SlideBase
 from kiosk.playlist.paths import inside
 from kiosk.slides import paint
 from kiosk.theme import Metrics, Theme
@@ -36,6 +36,8 @@ class SlideContext:
 
     theme: Theme
     folder: Path
+    #: the playlist's `defaults.duration`: a slide without its own takes this long
+    default_duration: float = DEFAULT_DURATION
 
     def resolve(self, relative: str) -> Path:
         # The folder rule at the moment of opening (SECURITY.md): links followed, then

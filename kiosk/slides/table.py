@@ -24,7 +24,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from kiosk import numbers
-from kiosk.playlist.model import DEFAULT_DURATION, Cell, Column, TableSlide
+from kiosk.playlist.model import Cell, Column, TableSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
 from kiosk.slides.figure import shown_number
@@ -125,8 +125,8 @@ class TableView(SlideView):
     # ------------------------------------------------------------ timing (pure)
 
     def slide_seconds(self) -> float:
-        """The slide's time on screen: its `duration`, else the language's default."""
-        return self.model.duration if self.model.duration is not None else DEFAULT_DURATION
+        """The slide's time on screen: its `duration`, else the playlist's default."""
+        return self.model.duration if self.model.duration is not None else self.context.default_duration
 
     def page_count(self) -> int:
         layout = self.layout() if self.width() > 0 and self.height() > 0 else None

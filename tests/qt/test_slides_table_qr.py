@@ -308,3 +308,13 @@ def test_the_example_table_renders_at_half_and_at_the_end(app) -> None:
         image: QImage = view.render_image(1920, 1080, t)
         assert not image.isNull() and not view.is_broken()
     assert len(view.texts) == 13 and view.model.highlighted_row() == 4
+
+
+def test_a_table_without_its_own_duration_pages_within_the_playlists_default(app) -> None:
+    text = "defaults: {duration: 20s}\nslides:\n  - {type: table, columns: [城市, 立案], rows: [[南京, 1]]}\n"
+    playlist = load_playlist_text(text)
+    view = build_view(playlist.slides[0], slide_context(playlist))
+    assert isinstance(view, TableView)
+    assert view.slide_seconds() == 20.0
+    own = load_playlist_text(text.replace("rows:", "duration: 5s, rows:"))
+    assert build_view(own.slides[0], slide_context(own)).slide_seconds() == 5.0
