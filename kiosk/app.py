@@ -44,7 +44,8 @@ def ensure_application() -> QApplication:
         app.setApplicationName("kiosk")
         app.setApplicationDisplayName("kiosk")
     register_fonts()
-    return app  # type: ignore[return-value]
+    assert isinstance(app, QApplication), "another kind of Qt application runs in this process"
+    return app
 
 
 def slide_context(playlist: Playlist) -> SlideContext:

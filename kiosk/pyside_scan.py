@@ -34,7 +34,7 @@ def _file_mentions_pyside(original: Callable[[ModuleType], bool]) -> Callable[[M
         except OSError:
             return original(module)
 
-    mod_uses_pyside.kiosk_patched = True  # type: ignore[attr-defined]
+    mod_uses_pyside.kiosk_patched = True  # type: ignore[attr-defined]  # a mark on the function
     return mod_uses_pyside
 
 
@@ -43,7 +43,7 @@ def patch(feature: ModuleType) -> bool:
     original = getattr(feature, "_mod_uses_pyside", None)
     if not callable(original) or getattr(original, "kiosk_patched", False):
         return False
-    feature._mod_uses_pyside = _file_mentions_pyside(original)  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = _file_mentions_pyside(original)  # type: ignore[attr-defined]  # PySide6's own module
     return True
 
 

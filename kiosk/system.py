@@ -141,7 +141,7 @@ class ScreenSaverInhibitor:
             if self._xset(*self._xset_before.restore_args()) == "xset":
                 forget_xset_settings()
         elif self.method == "windows":
-            ctypes.windll.kernel32.SetThreadExecutionState(0x80000000)  # type: ignore[attr-defined]
+            ctypes.windll.kernel32.SetThreadExecutionState(0x80000000)  # type: ignore[attr-defined]  # Windows only
         self.method = "none"
 
     def _freedesktop(self) -> str:
@@ -185,7 +185,7 @@ class ScreenSaverInhibitor:
 
     def _windows(self) -> str:
         es_continuous, es_system, es_display = 0x80000000, 0x00000001, 0x00000002
-        result = ctypes.windll.kernel32.SetThreadExecutionState(  # type: ignore[attr-defined]
+        result = ctypes.windll.kernel32.SetThreadExecutionState(  # type: ignore[attr-defined]  # Windows only
             es_continuous | es_system | es_display
         )
         return "windows" if result else "none"

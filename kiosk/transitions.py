@@ -92,7 +92,7 @@ class TransitionWidget(QWidget):
         self.update()
 
     def _on_value(self, value: object) -> None:
-        self.set_progress(float(value))  # type: ignore[arg-type]
+        self.set_progress(float(value))  # type: ignore[arg-type]  # Qt's animation gives a float typed as object
 
     def _done(self) -> None:
         if not self.isVisible():

@@ -30,7 +30,7 @@ try:
 
     _BYTE_POSITIONS = True  # libyaml reports a bad character's place in UTF-8 bytes
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the pure-Python twin
 
     _BYTE_POSITIONS = False
 

@@ -170,7 +170,7 @@ class SlideView(QWidget):
         super().resizeEvent(event)
 
     def _on_animation_value(self, value: object) -> None:
-        self.set_progress(float(value))  # type: ignore[arg-type]
+        self.set_progress(float(value))  # type: ignore[arg-type]  # Qt's animation gives a float typed as object
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

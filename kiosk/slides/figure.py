@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 
 from kiosk import numbers
 from kiosk.numbers import FigureText
+from kiosk.playlist.model import Figure
 from kiosk.slides import paint
 from kiosk.slides.layout import clamp01
 from kiosk.slides.sprites import Sprite, paint_sprite, sprite_reach
@@ -102,16 +103,16 @@ def figure_parts(
     return FigureParts(value, places, prefix, unit + suffix, unit, suffix, final, widest, trend, good_news)
 
 
-def parts_of(figure: object) -> FigureParts:
+def parts_of(figure: Figure) -> FigureParts:
     """FigureParts of a `Figure` (a stat slide or one item of a stats slide)."""
     return figure_parts(
-        figure.value,  # type: ignore[attr-defined]
-        figure.decimals,  # type: ignore[attr-defined]
-        prefix=figure.prefix,  # type: ignore[attr-defined]
-        unit=figure.unit,  # type: ignore[attr-defined]
-        suffix=figure.suffix,  # type: ignore[attr-defined]
-        trend=figure.trend,  # type: ignore[attr-defined]
-        good_news=figure.good_news,  # type: ignore[attr-defined]
+        figure.value,
+        figure.decimals,
+        prefix=figure.prefix,
+        unit=figure.unit,
+        suffix=figure.suffix,
+        trend=figure.trend,
+        good_news=figure.good_news,
     )
 
 

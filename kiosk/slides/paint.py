@@ -11,6 +11,7 @@ from __future__ import annotations
 import stat
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
@@ -46,19 +47,22 @@ from kiosk.playlist import svg as svg_rules
 from kiosk.playlist.model import SlideBase
 from kiosk.theme import Metrics, Theme, color
 
+if TYPE_CHECKING:  # base.py imports this module: only the type, not the module
+    from kiosk.slides.base import SlideContext
+
 # ---------------------------------------------------------------- background and chrome
 
 
-def slide_background(painter: QPainter, rect: QRectF, model: SlideBase, context: object) -> None:
+def slide_background(painter: QPainter, rect: QRectF, model: SlideBase, context: SlideContext) -> None:
     """The slide's own colour or picture, else the theme's gradient (the quiet one for a
     quiet type: the registry's `quiet`)."""
-    theme: Theme = context.theme  # type: ignore[attr-defined]
+    theme = context.theme
     if model.background and model.background_is_color():
         painter.fillRect(rect, color(model.background))
         return
     theme.paint_background(painter, rect, quiet=model.quiet)
     if model.background:
-        image = load_image(context.resolve(model.background), rect.width(), rect.height(), "cover")  # type: ignore[attr-defined]
+        image = load_image(context.resolve(model.background), rect.width(), rect.height(), "cover")
         if image is not None:
             draw_image_cover(painter, rect, image)
             # Keep type readable over any photo: darken it a little.

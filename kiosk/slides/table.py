@@ -338,7 +338,7 @@ class TableView(SlideView):
                 )
                 box = QRectF(lefts[i], rect.top(), widths[i], rect.height())
                 color = theme.color("accent") if chosen and c == 0 else pen
-                paint.draw_text(painter, box, text, font, color, align, wrap=False)  # type: ignore[arg-type]
+                paint.draw_text(painter, box, text, font, color, align, wrap=False)  # type: ignore[arg-type]  # flags or-ed are an int to the stubs
 
         return paint_sprite(rect, paint_row, dpr=dpr)
 
