@@ -142,8 +142,12 @@ def play(
     *,
     source: Path | None = None,
     problems: Sequence[str] = (),
+    make_player: Callable[[Playlist], Player] | None = None,
 ) -> int:
     """Put the playlist on a screen and run until quit (or --quit-after).
+
+    `make_player` makes the show's player in place of the usual one (a rehearsal's:
+    kiosk/rehearse.py, manual advance only, listened to before the first slide).
 
     `source` is the playlist file the user named; it differs from `playlist.path` when the
     named one did not load and its last good copy plays instead (then `problems` says why,
@@ -183,7 +187,10 @@ def play(
         )
         watchdog.stop()
         return EXIT_FAILURE
-    player = Player(playlist, loop=False if options.no_loop else None)
+    if make_player is None:
+        player = Player(playlist, loop=False if options.no_loop else None)
+    else:
+        player = make_player(playlist)
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
     if not player.start(options.start):
         print(

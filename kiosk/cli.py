@@ -1,5 +1,5 @@
 """The command line: `kiosk [PLAYLIST]`, `kiosk check`, `kiosk export`, `kiosk schema`,
-`kiosk report`.
+`kiosk report`, `kiosk rehearse`.
 
 Exit codes: 0 success, 1 runtime failure, 2 bad input (playlist or arguments).
 Qt is imported only by the commands that draw, so `check` and `schema` stay fast.
@@ -24,12 +24,16 @@ if TYPE_CHECKING:
     from kiosk.playlist import Playlist
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = ("check", "export", "schema", "report")
+SUBCOMMANDS = ("check", "export", "schema", "report", "rehearse")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        if args and args[0] == "rehearse":  # plays a show: its own parser, like play's
+            from kiosk import rehearse
+
+            return rehearse.main(args[1:])
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args)
         mistyped = _mistyped_subcommand(args)
@@ -90,7 +94,8 @@ def play_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Play a statistics playlist full-screen. Subcommands: "
-        "check PLAYLIST..., export PLAYLIST --out DIR, schema, report LOG... [--csv].",
+        "check PLAYLIST..., export PLAYLIST --out DIR, schema, report LOG... [--csv], "
+        "rehearse PLAYLIST [--write].",
         epilog=cli_epilog() + " Exit codes: 0 success (SIGTERM too: a service manager's stop), "
         "1 runtime failure (no display, the X server refused), 2 bad input, 130 Ctrl+C (SIGINT); "
         "a show frozen for 30 s is ended by SIGUSR1 once every thread's stack is in the log.",

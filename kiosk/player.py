@@ -107,8 +107,12 @@ class Player:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = datetime.now,
         loop: bool | None = None,
+        auto_advance: bool = True,
     ) -> None:
         self.playlist = playlist
+        # False: a rehearsal (kiosk/rehearse.py). No slide moves on by itself; each one's
+        # time still counts, and Next on the last slide ends the show (as its time would).
+        self.auto_advance = auto_advance
         self.clock = clock
         self.wall = wall
         self._loop_override = loop  # --no-loop wins over what any playlist says
@@ -209,7 +213,7 @@ class Player:
 
     def time_left(self) -> float | None:
         """Seconds until the next automatic change; None while nothing will advance."""
-        if self.current is None or self.paused or self.blacked or self.ended:
+        if self.current is None or self.paused or self.blacked or self.ended or not self.auto_advance:
             return None
         return max(0.0, self.duration() - self.elapsed())
 
@@ -371,7 +375,7 @@ class Player:
                 return
             if self.loop:
                 self._go(0, move)
-            elif automatic:
+            elif automatic or not self.auto_advance:
                 self.ended = True
                 self._emit(Move.STATE)
             return

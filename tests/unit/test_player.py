@@ -208,3 +208,25 @@ def test_broken_slide_is_skipped_until_the_next_loop(player: Player, clock: Fake
     clock.advance(10.1, player)
     assert player.current.id == "one"
     assert ids(player) == ["one", "two", "three"]  # retried on the next loop
+
+
+def test_manual_advance_never_moves_on_but_time_counts_and_next_ends(tmp_path, clock: FakeClock) -> None:
+    """`kiosk rehearse`: no slide leaves by itself; Next on the last one ends the show."""
+    show = Player(
+        load(tmp_path, SHOW),
+        clock=lambda: clock.now,
+        wall=lambda: clock.wall,
+        loop=False,
+        auto_advance=False,
+    )
+    show.start()
+    clock.advance(60.0, show)  # six times the slide's 10 s, ticked all along
+    assert show.current.id == "one"
+    assert show.elapsed() == pytest.approx(60.0)
+    assert show.time_left() is None  # nothing advances: the window arms no timer
+    show.next()
+    show.next()
+    assert show.current.id == "three" and not show.ended
+    show.next()
+    assert show.ended and show.current.id == "three"
+    assert show.snapshot().ended
