@@ -22,12 +22,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from kiosk.playlist import Playlist, PlaylistError
+from kiosk.playlist import Playlist, PlaylistError, load_playlist
 from kiosk.playlist.data import XLSX_OPTIONS
 from kiosk.playlist.model import COLOR_NAMES, DAY_NAMES, MAX_NUMBER, SLIDE_TYPES, SlideBase
 
@@ -694,3 +695,16 @@ def check_problem(problem: Any) -> None:
     # One problem, one line: FILE:LINE:COL: message (a newline in it would forge another).
     assert "\n" not in message and "\r" not in message and "\u2028" not in message, repr(message)
     assert len(message) <= 600, f"a {len(message)}-character message"
+
+
+def refused_file(path: Path, seconds: float = 2.0) -> list[str]:
+    """The problems of a playlist file that must be refused, quickly, each with a place;
+    their file names relative to its folder."""
+    started = time.perf_counter()
+    with pytest.raises(PlaylistError) as info:
+        load_playlist(path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < seconds, f"refusing took {elapsed:.2f} s"
+    for problem in info.value.problems:
+        check_problem(problem)
+    return [str(p).replace(f"{path.parent}/", "") for p in info.value.problems]

@@ -24,7 +24,7 @@ from kiosk.playlist import PlaylistError, load_playlist
 from kiosk.playlist.load import load_playlist_text
 from kiosk.playlist.safeyaml import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
-from .strategies import check_outcome, check_problem, tiny_png
+from .strategies import check_outcome, refused_file, tiny_png
 
 # ---------------------------------------------------------------- helpers
 
@@ -34,17 +34,6 @@ def refused(folder: Path, text: str, name: str = "show.yaml", seconds: float = 2
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return refused_file(path, seconds)
-
-
-def refused_file(path: Path, seconds: float = 2.0) -> list[str]:
-    started = time.perf_counter()
-    with pytest.raises(PlaylistError) as info:
-        load_playlist(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < seconds, f"refusing took {elapsed:.2f} s"
-    for problem in info.value.problems:
-        check_problem(problem)
-    return [str(p).replace(f"{path.parent}/", "") for p in info.value.problems]
 
 
 def max_rss_mb() -> float:
