@@ -53,6 +53,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     count = config.stash.get(_DESELECTED, 0)
     if count:
         terminalreporter.write_line(
-            f"{count} source-faithfulness test(s) deselected: the report is not in {BESIDE} "
+            f"{count} test(s) that read the source report deselected: it is not in {BESIDE} "
             "and KIOSK_SOURCES is not set (CI sets KIOSK_REQUIRE_SOURCES=1 and runs them)"
         )
