@@ -177,6 +177,15 @@ def play(
         print(f"kiosk: no screen '{options.screen}'; screens: {names}", file=sys.stderr)
         watchdog.stop()
         return EXIT_BAD_INPUT
+    presenter_screen = None
+    if options.presenter is not None:
+        from kiosk.presenter import choose_presenter_screen
+
+        presenter_screen, presenter_problem = choose_presenter_screen(app, screen, options.presenter)
+        if presenter_problem:
+            print(presenter_problem, file=sys.stderr)
+            watchdog.stop()
+            return EXIT_BAD_INPUT
     instance = SingleInstance(screen.name())
     other = instance.claim()
     if other is not None:
@@ -201,6 +210,11 @@ def play(
         watchdog.stop()
         return EXIT_BAD_INPUT
     window.show_on(screen, fullscreen=not (options.windowed or options.size), size=options.size)
+    presenter = None
+    if options.presenter is not None:
+        from kiosk.presenter import open_presenter
+
+        presenter = open_presenter(window, presenter_screen)
     log.info(
         "kiosk %s playing %s: %d slides on %s; log file %s",
         __version__,
@@ -228,7 +242,7 @@ def play(
     finally:
         services.stop()  # puts the screen-blanking settings back (after SIGINT/SIGTERM too)
         signals.close()
-        _ = (instance, first_frame)  # kept alive for the show's whole life
+        _ = (instance, first_frame, presenter)  # kept alive for the show's whole life
 
 
 #: start the services anyway after this long if the first frame never paints (a hidden screen)

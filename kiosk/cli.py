@@ -107,6 +107,15 @@ def play_parser() -> argparse.ArgumentParser:
     parser.add_argument("--start", help="slide to start on: a number (from 1) or an id")
     parser.add_argument("--size", type=_size, help="window size WxH (implies --windowed)")
     parser.add_argument("--lock", action="store_true", help="quit only with Ctrl+Alt+Q")
+    parser.add_argument(
+        "--presenter",
+        nargs="?",
+        const="",
+        metavar="SCREEN",
+        help="also open the presenter view (slide on air, next slide, notes, timers) full-screen on "
+        "another screen: index or name; alone, the first screen that is not the show's; with one "
+        "screen, in a window",
+    )
     parser.add_argument("--no-loop", action="store_true", help="stop on the last slide")
     parser.add_argument("--quit-after", type=_seconds, metavar="SECONDS", help="exit 0 after this time")
     parser.add_argument(
@@ -120,6 +129,9 @@ def play_parser() -> argparse.ArgumentParser:
 
 def _run_play(args: list[str]) -> int:
     options = play_parser().parse_args(args)
+    if options.presenter and options.playlist is None and options.presenter.endswith((".yaml", ".yml")):
+        # `kiosk --presenter show.yaml`: the file is the playlist, not a screen's name
+        options.playlist, options.presenter = options.presenter, ""
     if options.screenshot and options.quit_after is None:
         print("kiosk: --screenshot needs --quit-after SECONDS", file=sys.stderr)
         return EXIT_BAD_INPUT

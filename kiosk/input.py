@@ -49,6 +49,7 @@ class ShowInput(QObject):
         *,
         clock: Callable[[], float] = time.monotonic,
         intercept: Callable[[QKeyEvent], bool] = lambda event: False,
+        hide_cursor: bool = True,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -60,6 +61,8 @@ class ShowInput(QObject):
         self._touch_start: QPointF | None = None
         self._cursor_hidden = False
         self.cursor_hide_ms = CURSOR_HIDE_MS
+        # The wall hides a resting pointer; the presenter view (whose user points) does not.
+        self._hides_cursor = hide_cursor
         self._long_press = self._timer(self._long_press_due)
         self._goto_timer = self._timer(self.cancel_goto)
         self._cursor_timer = self._timer(self._hide_cursor)
@@ -68,7 +71,8 @@ class ShowInput(QObject):
         # One filter on the application sees the window's events and the pointer moving
         # over any widget (a filter on the window as well would see its events twice).
         self._application().installEventFilter(self)
-        self._cursor_timer.start(self.cursor_hide_ms)
+        if hide_cursor:
+            self._cursor_timer.start(self.cursor_hide_ms)
 
     @staticmethod
     def _application() -> QCoreApplication:
@@ -233,7 +237,7 @@ class ShowInput(QObject):
         if self._cursor_hidden:
             QGuiApplication.restoreOverrideCursor()
             self._cursor_hidden = False
-        if restart:
+        if restart and self._hides_cursor:
             self._cursor_timer.start(self.cursor_hide_ms)
 
     def _hide_cursor(self) -> None:

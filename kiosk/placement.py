@@ -52,6 +52,8 @@ class Placement(QObject):
         #: for a moment while a window manager un-fullscreens or minimises it)
         self.placed_fullscreen = False
         self.released = False  # quitting on purpose: the lock lets go
+        #: the show's own other windows (the presenter view): the lock lets them have the focus
+        self.allies: list[QWidget] = []
         self._restores: list[float] = []
         self._restore_timer = QTimer(self)
         self._restore_timer.setSingleShot(True)
@@ -193,7 +195,7 @@ class Placement(QObject):
         if not self.covers(screen):
             # showFullScreen clears a minimised state too; on X11 that maps the window again.
             self._place(screen, fullscreen=True)
-        elif not window.isActiveWindow():
+        elif not window.isActiveWindow() and not any(ally.isActiveWindow() for ally in self.allies):
             window.raise_()
             window.activateWindow()
             window.setFocus()

@@ -205,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--windowed", action="store_true", help="rehearse in a window, not full screen")
     parser.add_argument("--screen", help="screen index (0, 1, ...) or name")
+    parser.add_argument(
+        "--presenter", nargs="?", const="", metavar="SCREEN",
+        help="with the presenter view (notes, timers) on another screen, or in a window",
+    )
     return parser
 
 
@@ -225,7 +229,9 @@ def main(args: list[str], *, clock: Callable[[], float] = time.monotonic) -> int
         print(f"kiosk: cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     rehearsal = Rehearsal(clock)
-    code = run(playlist, rehearsal, windowed=options.windowed, screen=options.screen)
+    code = run(
+        playlist, rehearsal, windowed=options.windowed, screen=options.screen, presenter=options.presenter
+    )
     if code != EXIT_OK:
         return code
     print(format_report(rehearsal.playlist or playlist, rehearsal.seconds))
@@ -242,7 +248,14 @@ def main(args: list[str], *, clock: Callable[[], float] = time.monotonic) -> int
     return EXIT_OK
 
 
-def run(playlist: Playlist, rehearsal: Rehearsal, *, windowed: bool, screen: str | None) -> int:
+def run(
+    playlist: Playlist,
+    rehearsal: Rehearsal,
+    *,
+    windowed: bool,
+    screen: str | None,
+    presenter: str | None = None,
+) -> int:
     """Put the show on screen as `kiosk PLAYLIST` does (kiosk.app.play), with a player that
     never moves on by itself and on the rehearsal's clock; returns when the app quits."""
     from PySide6.QtCore import QTimer
@@ -273,6 +286,7 @@ def run(playlist: Playlist, rehearsal: Rehearsal, *, windowed: bool, screen: str
     options = argparse.Namespace(
         windowed=windowed,
         screen=screen,
+        presenter=presenter,
         start=None,
         size=None,
         lock=False,

@@ -1,0 +1,214 @@
+"""The presenter view's moving parts: the slide on air as the wall shows it, pictures of
+coming slides, and the strip of every slide to jump to.
+
+The wall comes first. Everything the presenter view draws that costs more than a blit
+(a picture of the next slide, the strip's thumbnails) is made only while the wall is
+still (no transition, no entry animation), one picture per turn of the event loop, so a
+transition on the wall never waits for the presenter's screen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QRegion,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from kiosk import drawing
+from kiosk.playlist.model import SlideBase
+from kiosk.slides.base import SlideContext
+from kiosk.stage import Build, Stage
+from kiosk.theme import Theme
+from kiosk.thumbnails import SlideThumbnails, render_thumbnail
+
+BACKGROUND = QColor("#101318")  # the presenter's own dark room light: the slides stand out
+PANEL = QColor("#1b2029")
+TEXT = QColor("#e9edf2")
+MUTED = QColor("#8d97a5")
+
+
+class LivePane(QWidget):
+    """The slide on air, drawn by the wall's own widgets at this pane's scale: the same
+    pixels as the wall, moving as it moves (the transition while one runs)."""
+
+    def __init__(self, stage: Stage, wall: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.wall = wall
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def source(self) -> QWidget | None:
+        """The wall's widget that shows the slide now: the transition, or the slide view."""
+        if self.stage.transition.isVisible():
+            return self.stage.transition
+        return self.stage.view
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            painter.fillRect(self.rect(), QColor("black"))
+            source = self.source()
+            if source is None or self.wall.width() <= 0 or self.wall.height() <= 0:
+                return
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.scale(self.width() / self.wall.width(), self.height() / self.wall.height())
+            source.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+        finally:
+            painter.end()
+
+
+class SlidePictures:
+    """Final frames of single slides at one size (the next slide, the one after), the
+    few most recent kept. A reloaded playlist brings new slide objects, so new pictures."""
+
+    KEEP = 4
+
+    def __init__(self, build: Build, context_for: Callable[[], SlideContext]) -> None:
+        self._build = build
+        self._context_for = context_for
+        self._images: OrderedDict[tuple[int, int, int], tuple[SlideBase, QImage]] = OrderedDict()
+
+    def cached(self, slide: SlideBase, width: int, height: int) -> QImage | None:
+        found = self._images.get((id(slide), width, height))
+        if found is None or found[0] is not slide:  # an id reused by a new object
+            return None
+        self._images.move_to_end((id(slide), width, height))
+        return found[1]
+
+    def render(self, slide: SlideBase, width: int, height: int) -> QImage:
+        image = self.cached(slide, width, height)
+        if image is None:
+            image = render_thumbnail(self._build, slide, self._context_for(), width, height)
+            self._images[(id(slide), width, height)] = (slide, image)
+            while len(self._images) > self.KEEP:
+                self._images.popitem(last=False)
+        return image
+
+
+class SlideStrip(QWidget):
+    """Every slide in rotation, small, in one row: the one on air marked; a click or a
+    tap jumps there, the wheel scrolls."""
+
+    chosen = Signal(int)  # a position in the rotation
+
+    def __init__(
+        self, thumbnails: SlideThumbnails, theme: Callable[[], Theme], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.thumbnails = thumbnails
+        self._theme = theme
+        self.current: int | None = None
+        self.first = 0  # the first position shown (scrolling)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+
+    # ------------------------------------------------------------ geometry
+
+    def cell_size(self) -> tuple[float, float]:
+        """A cell: a thumbnail at 16:9 with its number under it."""
+        height = self.height()
+        label = height * 0.22
+        image_height = height - label
+        return image_height * 16 / 9 + height * 0.08, height
+
+    def visible_count(self) -> int:
+        width, _ = self.cell_size()
+        return max(1, int(self.width() // max(1.0, width)))
+
+    def thumb_size(self) -> tuple[int, int]:
+        _width, height = self.cell_size()
+        image_height = round(height * 0.78) - 4
+        return max(1, round(image_height * 16 / 9)), max(1, image_height)
+
+    def cell_rect(self, position: int) -> QRectF:
+        width, height = self.cell_size()
+        return QRectF((position - self.first) * width, 0, width, height)
+
+    def positions(self) -> range:
+        return range(self.first, min(self.thumbnails.count(), self.first + self.visible_count()))
+
+    def follow(self, current: int | None) -> None:
+        """The slide on air changed: mark it, and scroll so it is in view with some of
+        what comes after it."""
+        self.current = current
+        if current is not None:
+            shown = self.visible_count()
+            if not self.first <= current < self.first + shown - 1:
+                self.first = max(0, min(current - 1, self.thumbnails.count() - shown))
+        self.update()
+
+    def missing(self) -> int | None:
+        """A position in view whose thumbnail is not made yet (the presenter makes it when
+        the wall is still)."""
+        width, height = self.thumb_size()
+        for position in self.positions():
+            if self.thumbnails.cached(position, width, height) is None:
+                return position
+        return None
+
+    def make(self, position: int) -> None:
+        width, height = self.thumb_size()
+        self.thumbnails.render(position, width, height)
+        self.update(self.cell_rect(position).toAlignedRect())
+
+    # ------------------------------------------------------------ input
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        width, _ = self.cell_size()
+        position = self.first + int(event.position().x() // max(1.0, width))
+        if position in self.positions():
+            self.chosen.emit(position)
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = -1 if event.angleDelta().y() + event.angleDelta().x() > 0 else 1
+        most = max(0, self.thumbnails.count() - self.visible_count())
+        self.first = max(0, min(most, self.first + steps * max(1, self.visible_count() // 2)))
+        self.update()
+        event.accept()
+
+    # ------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.fillRect(self.rect(), BACKGROUND)
+            for position in self.positions():
+                self._paint_cell(painter, position)
+        finally:
+            painter.end()
+
+    def _paint_cell(self, painter: QPainter, position: int) -> None:
+        theme = self._theme()
+        cell = self.cell_rect(position)
+        pad = cell.height() * 0.04
+        width, height = self.thumb_size()
+        box = QRectF(cell.left() + pad, cell.top() + 2, width, height)
+        image = self.thumbnails.cached(position, width, height)
+        if image is None:
+            painter.fillRect(box, PANEL)
+        else:
+            painter.drawImage(box, image)
+        on_air = position == self.current
+        if on_air:
+            painter.setPen(QPen(theme.color("accent"), max(2.0, cell.height() * 0.03)))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(box.adjusted(-1, -1, 1, 1))
+        label = QRectF(box.left(), box.bottom(), box.width(), cell.bottom() - box.bottom())
+        font = theme.font(label.height() * 0.62, QFont.Weight.Bold if on_air else QFont.Weight.Normal)
+        text = f"{position + 1}  {self.thumbnails.label(position)}"
+        drawing.draw_text(painter, label, text, font, theme.color("accent") if on_air else MUTED, wrap=False)
