@@ -52,8 +52,9 @@ class PresenterPlacement(Placement):
     """Places the presenter view full-screen on a screen that is not the wall's, or in a
     window when there is only one screen."""
 
-    def __init__(self, window: QWidget, wall_screen: Callable[[], str]) -> None:
+    def __init__(self, window: QWidget, wall: QWidget, wall_screen: Callable[[], str]) -> None:
         super().__init__(window, lock=False)
+        self.wall = wall
         self.wall_screen = wall_screen  # the name of the screen the show is on now
         app = QGuiApplication.instance()
         assert isinstance(app, QGuiApplication)
@@ -80,7 +81,13 @@ class PresenterPlacement(Placement):
             and self.window.isVisible()
         ):
             log.info("the presenter view's screen %s was unplugged; the show goes on", screen.name())
-            self.window.hide()
+            self._hide()
+
+    def _hide(self) -> None:
+        """Out of sight; the keyboard (a clicker is one) goes back to the wall."""
+        self.window.hide()
+        self.wall.activateWindow()
+        self.wall.setFocus()
 
     def follow_screens(self) -> None:
         if not self.placed_fullscreen or self.released:
@@ -89,7 +96,7 @@ class PresenterPlacement(Placement):
         if target is None:
             if self.window.isVisible():
                 log.info("no screen for the presenter view but the wall's; it waits for one")
-                self.window.hide()
+                self._hide()
             return
         if self.window.isVisible() and self.covers(target) and self.window.screen() is target:
             return

@@ -126,7 +126,7 @@ class PresenterWindow(QWidget):
         self._pump = self._timer(FRAME_MS, self._frame)
         self._ticks = self._timer(TICK_MS, self._tick)
         self._ticks.start()
-        self.placement = PresenterPlacement(self, lambda: show.placement.target_screen().name())
+        self.placement = PresenterPlacement(self, show, lambda: show.placement.target_screen().name())
         self.player.subscribe(self.on_snapshot)
         show.stage.entered.connect(self._wake)
         show.quit_requested.connect(self._show_ended)
