@@ -41,6 +41,7 @@ ALL_TYPES = {
 TEXT_FIELDS = (
     "title", "subtitle", "label", "note", "body", "text", "time",
     "heading", "caption", "footer", "prefix", "unit", "suffix", "name",
+    "notes",  # the presenter view shows them, and the host says them aloud
 )  # fmt: skip
 
 # Qualifiers the report puts around a figure. A figure the report qualifies must keep
