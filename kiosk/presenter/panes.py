@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -56,16 +56,47 @@ class LivePane(QWidget):
             return self.stage.transition
         return self.stage.view
 
+    def scale(self) -> tuple[float, float]:
+        wall = self.wall
+        return self.width() / max(1, wall.width()), self.height() / max(1, wall.height())
+
+    def changed_area(self) -> QRect | None:
+        """The part of the pane the wall's current frame changes (a count-up's number),
+        or None for all of it: the pane repaints what the wall repaints, no more."""
+        view = self.stage.view
+        if self.source() is not view or view is None:
+            return None
+        area = view.repaint_area(view.progress)
+        if area is None:
+            return None
+        sx, sy = self.scale()
+        mapped = QRectF(area.x() * sx, area.y() * sy, area.width() * sx, area.height() * sy)
+        return mapped.toAlignedRect().adjusted(-1, -1, 1, 1).intersected(self.rect())
+
+    def follow(self) -> None:
+        """The wall painted a frame: paint the same here (later, with Qt's other updates)."""
+        area = self.changed_area()
+        if area is None:
+            self.update()
+        else:
+            self.update(area)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
-            painter.fillRect(self.rect(), QColor("black"))
             source = self.source()
             if source is None or self.wall.width() <= 0 or self.wall.height() <= 0:
+                painter.fillRect(event.rect(), QColor("black"))
                 return
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.scale(self.width() / self.wall.width(), self.height() / self.wall.height())
-            source.render(painter, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+            sx, sy = self.scale()
+            painter.scale(sx, sy)
+            # Only the wall's pixels under the area to repaint (a pixel more each side for
+            # the rounding between the two scales).
+            target = QRectF(event.rect())
+            wanted = QRectF(target.x() / sx, target.y() / sy, target.width() / sx, target.height() / sy)
+            region = wanted.toAlignedRect().adjusted(-1, -1, 1, 1).intersected(source.rect())
+            source.render(painter, region.topLeft(), QRegion(region), QWidget.RenderFlag.DrawChildren)
         finally:
             painter.end()
 

@@ -253,7 +253,7 @@ class PresenterWindow(QWidget):
             return
         if self.wall_moving():
             self._moving = True
-            self.live.update()
+            self.live.follow()
             return
         if self._moving:
             self._moving = False
