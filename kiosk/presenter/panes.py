@@ -40,13 +40,22 @@ MUTED = QColor("#8d97a5")
 
 
 class LivePane(QWidget):
-    """The slide on air, drawn by the wall's own widgets at this pane's scale: the same
-    pixels as the wall, moving as it moves (the transition while one runs)."""
+    """The slide on air as the wall shows it, moving as it moves.
 
-    def __init__(self, stage: Stage, wall: QWidget, parent: QWidget | None = None) -> None:
+    It copies the wall's own pixels, scaled, from the wall window's backing store (the
+    picture Qt's raster engine paints the window into and hands to the screen): what the
+    audience sees, at the cost of one scaled copy of what changed, not a second paint of
+    the slide. While the wall is black (or hidden) its store holds no slide: the pane then
+    has the wall's widgets paint the slide at its own scale instead."""
+
+    def __init__(
+        self, stage: Stage, wall: QWidget, parent: QWidget | None = None, *, blacked: Callable[[], bool]
+    ) -> None:
         super().__init__(parent)
         self.stage = stage
         self.wall = wall
+        self.blacked = blacked
+        self.copies = 0  # frames copied from the wall's store (tests)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
@@ -81,9 +90,24 @@ class LivePane(QWidget):
         else:
             self.update(area)
 
+    def wall_pixels(self) -> QImage | None:
+        """The wall window's painted picture, when it shows the slide."""
+        wall = self.wall
+        if self.blacked() or not wall.isVisible() or wall.isMinimized():
+            return None
+        store = wall.backingStore()
+        device = store.paintDevice() if store is not None else None
+        if not isinstance(device, QImage) or device.isNull() or device.width() < wall.width():
+            return None  # not a raster store (or not painted yet): paint it ourselves
+        return device
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
+            image = self.wall_pixels()
+            if image is not None:
+                self._copy(painter, image, QRectF(event.rect()))
+                return
             source = self.source()
             if source is None or self.wall.width() <= 0 or self.wall.height() <= 0:
                 painter.fillRect(event.rect(), QColor("black"))
@@ -99,6 +123,14 @@ class LivePane(QWidget):
             source.render(painter, region.topLeft(), QRegion(region), QWidget.RenderFlag.DrawChildren)
         finally:
             painter.end()
+
+    def _copy(self, painter: QPainter, image: QImage, target: QRectF) -> None:
+        # The store may be larger than the window in device pixels (a HiDPI screen).
+        fx, fy = image.width() / self.width(), image.height() / self.height()
+        source = QRectF(target.x() * fx, target.y() * fy, target.width() * fx, target.height() * fy)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, image, source)
+        self.copies += 1
 
 
 class SlidePictures:

@@ -109,7 +109,7 @@ class PresenterWindow(QWidget):
         self.started_at = self.player.clock()  # the show started when its presenter did
         self.setWindowTitle("kiosk 演讲者视图 Presenter view")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.live = LivePane(show.stage, show, self)
+        self.live = LivePane(show.stage, show, self, blacked=lambda: self.snapshot.blacked)
         self.pictures = SlidePictures(build, lambda: show.stage.context_for(self.snapshot.playlist))
         self.strip = SlideStrip(show.thumbnails, lambda: self.theme, self)
         self.strip.chosen.connect(lambda position: self.run(Command.GOTO, str(position + 1)))
@@ -294,6 +294,7 @@ class PresenterWindow(QWidget):
             layout = self.layout_now()
             self.update(layout.header.toAlignedRect())
             self.update(layout.timing.toAlignedRect())
+            self.live.update()  # the wall's progress bar and status row, a few times a second
 
     def _show_ended(self) -> None:
         self.placement.release()

@@ -172,8 +172,10 @@ def test_black_blacks_the_wall_not_the_presenter_view(qtbot, show, presenter):
     assert show.black.isVisible()
     wall = pixels(show.grab().toImage())
     assert wall.max() < 8  # the audience sees black
+    copies = presenter.live.copies
     live = pixels(presenter.live.grab().toImage())
-    assert live.mean() > 20  # the presenter still sees the slide
+    assert live.mean() > 20  # the presenter still sees the slide (painted: the wall's picture is black)
+    assert presenter.live.copies == copies
     QTest.keyClick(presenter, Qt.Key.Key_B)
     assert not show.black.isVisible()
 
@@ -233,7 +235,9 @@ def test_the_live_pane_shows_the_walls_pixels(qtbot, show, presenter):
     QTest.keyClick(presenter, Qt.Key.Key_PageDown)
     QTest.keyClick(presenter, Qt.Key.Key_PageDown)  # the bar chart
     settle(qtbot, show, presenter)
+    copies = presenter.live.copies
     live = presenter.live.grab().toImage()
+    assert presenter.live.copies > copies  # copied from the wall's own picture, not painted again
     wall = show.view.grab().toImage().scaled(
         live.size(), Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
     )
