@@ -83,6 +83,10 @@ def run(quick: bool) -> dict[str, object]:
             "frames",
             lambda: {"frames": _in_subprocess("bench.frames", "measure", frames=60 if quick else 180)},
         ),
+        (  # the wall's frames with the presenter view open (same thread: both paints count)
+            "presenter",
+            lambda: {"presenter": _in_subprocess("bench.presenter", "measure", frames=60 if quick else 180)},
+        ),
         ("idle", lambda: _in_subprocess("bench.idle_cpu", "measure", seconds=10.0 if quick else 30.0)),
         ("soak", lambda: _in_subprocess("bench.soak", "run", changes=1000 if quick else 5000, warmup=30)),
         *(  # seventeen 24000x1200 panoramas: RSS against first slide + 6 screens (bench/panoramas.py)
@@ -116,6 +120,12 @@ def table(figures: dict[str, object]) -> str:
             for kind, per in value.items():
                 for key in ("frame_ms_p50", "frame_ms_p99"):
                     lines.append(_row(f"{key} {kind}", per[key], TARGETS.get(key)))
+            continue
+        if name == "presenter" and isinstance(value, dict):  # wall + presenter pane, per frame
+            for kind, per in value.items():
+                for key in ("both_ms_p50", "both_ms_p99"):
+                    target = TARGETS.get(key.replace("both", "frame"))
+                    lines.append(_row(f"{key} {kind} (+presenter)", per[key], target))
             continue
         if isinstance(value, int | float):
             lines.append(_row(name, value, TARGETS.get(name)))
