@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QRegion,
+    QTouchEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QWidget
@@ -175,6 +176,7 @@ class SlideStrip(QWidget):
         self._theme = theme
         self.current: int | None = None
         self.first = 0  # the first position shown (scrolling)
+        self._touch_x: float | None = None  # where a finger went down
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
 
@@ -229,18 +231,49 @@ class SlideStrip(QWidget):
 
     # ------------------------------------------------------------ input
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+    def position_at(self, x: float) -> int | None:
         width, _ = self.cell_size()
-        position = self.first + int(event.position().x() // max(1.0, width))
-        if position in self.positions():
+        position = self.first + int(x // max(1.0, width))
+        return position if position in self.positions() else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        position = self.position_at(event.position().x())
+        if position is not None:
             self.chosen.emit(position)
         event.accept()
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = -1 if event.angleDelta().y() + event.angleDelta().x() > 0 else 1
+    def event(self, event: QEvent) -> bool:
+        """Touch: a tap jumps to the slide, a sideways drag scrolls the strip (the
+        presenter view's own swipes, which move the show, stay outside the strip)."""
+        kind = event.type()
+        if kind not in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd):
+            return super().event(event)
+        assert isinstance(event, QTouchEvent)
+        points = event.points()
+        if points:
+            x = points[0].position().x()
+            if kind == QEvent.Type.TouchBegin:
+                self._touch_x = x
+            elif kind == QEvent.Type.TouchEnd and self._touch_x is not None:
+                moved = x - self._touch_x
+                if abs(moved) < self.height() * 0.15:
+                    position = self.position_at(x)
+                    if position is not None:
+                        self.chosen.emit(position)
+                else:
+                    self.scroll_by(-1 if moved > 0 else 1)
+                self._touch_x = None
+        event.accept()
+        return True
+
+    def scroll_by(self, pages: int) -> None:
+        """Half a strip's width of slides per step, within the playlist."""
         most = max(0, self.thumbnails.count() - self.visible_count())
-        self.first = max(0, min(most, self.first + steps * max(1, self.visible_count() // 2)))
+        self.first = max(0, min(most, self.first + pages * max(1, self.visible_count() // 2)))
         self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.scroll_by(-1 if event.angleDelta().y() + event.angleDelta().x() > 0 else 1)
         event.accept()
 
     # ------------------------------------------------------------ painting

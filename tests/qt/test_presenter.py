@@ -18,7 +18,13 @@ from kiosk.cli import play_parser
 from kiosk.commands import Command
 from kiosk.player import Player
 from kiosk.playlist import load_playlist
-from kiosk.presenter import ONE_SCREEN_NOTE, PresenterWindow, choose_presenter_screen, clock_text, open_presenter
+from kiosk.presenter import (
+    ONE_SCREEN_NOTE,
+    PresenterWindow,
+    choose_presenter_screen,
+    clock_text,
+    open_presenter,
+)
 from kiosk.presenter.layout import presenter_layout
 from kiosk.window import ShowWindow
 
@@ -208,6 +214,25 @@ def test_the_strip_marks_the_slide_on_air_and_a_click_jumps(qtbot, show, present
     QTest.mouseClick(strip, Qt.MouseButton.LeftButton, pos=cell)
     assert show.player.snapshot().position == 2
     assert strip.current == 2
+
+
+def test_a_tap_on_the_strip_jumps_and_a_drag_scrolls_it(qtbot, show, presenter):
+    settle(qtbot, show, presenter)
+    strip = presenter.strip
+    device = QTest.createTouchDevice()
+    # QTest's touch points are in the window's coordinates
+    cell = strip.mapTo(presenter, strip.cell_rect(3).center().toPoint())
+    QTest.touchEvent(strip, device).press(0, cell).commit()
+    QTest.touchEvent(strip, device).release(0, cell).commit()
+    assert show.player.snapshot().position == 3
+    strip.resize(strip.cell_size()[0] * 2, strip.height())  # room for two cells: now it scrolls
+    strip.first = 0
+    start, end = strip.mapTo(presenter, QPoint(strip.width() - 5, 5)), strip.mapTo(presenter, QPoint(5, 5))
+    QTest.touchEvent(strip, device).press(0, start).commit()
+    QTest.touchEvent(strip, device).move(0, end).commit()
+    QTest.touchEvent(strip, device).release(0, end).commit()
+    assert strip.first == 1
+    assert show.player.snapshot().position == 3  # a drag is not a tap
 
 
 def test_a_click_on_the_slide_advances_like_a_click_on_the_wall(qtbot, show, presenter):
