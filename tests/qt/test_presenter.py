@@ -198,6 +198,16 @@ def test_go_to_typed_here_is_shown_here_not_on_the_wall(qtbot, show, presenter):
     assert not show.overlay.state.help
 
 
+def test_the_overview_opens_here_and_picks_for_the_wall(qtbot, show, presenter):
+    QTest.keyClick(presenter, Qt.Key.Key_O)
+    assert presenter.overview.isVisible()
+    assert not show.overview.isVisible()
+    QTest.keyClick(presenter.overview, Qt.Key.Key_Right)
+    QTest.keyClick(presenter.overview, Qt.Key.Key_Return)
+    assert show.player.snapshot().position == 1
+    assert not presenter.overview.isVisible()
+
+
 def test_a_jump_while_the_wall_is_black_keeps_it_black(qtbot, show, presenter):
     presenter.run(Command.BLACK)
     presenter.run(Command.GOTO, "four")
