@@ -59,10 +59,19 @@ def logged(show: Show, text: str, before: int) -> None:
     assert show.process.poll() is None, show.stop()
 
 
-@pytest.mark.parametrize("wm", [False, True], ids=["no-wm", "openbox"])
-def test_the_presenter_view_on_a_second_screen(wm: bool, tmp_path: Path) -> None:
+#: (start line, install, window manager): the source install with and without openbox, and
+#: the one-folder build under --lock with openbox (the lock takes the focus back from any
+#: window but the presenter view's)
+CASES = [("readme", "source", False), ("readme", "source", True), ("readme-lock", "frozen", True)]
+
+
+@pytest.mark.parametrize(("line", "install", "wm"), CASES, ids=["source-no-wm", "source-openbox", "frozen-lock-openbox"])
+def test_the_presenter_view_on_a_second_screen(
+    line: str, install: str, wm: bool, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     monitors = {"LEFT": LEFT, "SIDE": SIDE}
-    with running("readme", "source", X_SCREEN, wm, tmp_path, None, monitors=monitors,
+    build = request.getfixturevalue("build") if install == "frozen" else None
+    with running(line, install, X_SCREEN, wm, tmp_path, build, monitors=monitors,
                  extra=("--presenter",)) as show:
         show.screen_rect = LEFT_RECT
         wait_for(lambda: len(named_windows(show)) == 2 or show.process.poll() is not None, timeout=60,
@@ -111,7 +120,7 @@ def test_the_presenter_view_on_a_second_screen(wm: bool, tmp_path: Path) -> None
         assert covers(show, windows["wall"], LEFT_RECT)
         assert_slides_change(show)
 
-        send_key(show, windows["wall"], "Escape")
+        send_key(show, windows["wall"], "ctrl+alt+q" if show.line.lock else "Escape")
         assert show.process.wait(timeout=20) == 0, show.stop()
         show.assert_no_traceback()
 
