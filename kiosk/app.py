@@ -200,6 +200,9 @@ def play(
         player = Player(playlist, loop=False if options.no_loop else None)
     else:
         player = make_player(playlist)
+    from kiosk import words
+
+    words.use_cache(words.cache_file())  # the last start's words: the first slide breaks between them
     window = ShowWindow(player, slide_context(playlist), lock=options.lock)
     if not player.start(options.start):
         print(
@@ -231,7 +234,7 @@ def play(
         app.exit(code)
 
     signals = QuitOnSignals(quit_with)
-    after_first_frame = [services.start]
+    after_first_frame = [services.start, lambda: _segment_in_background(playlist)]
     if os.environ.get(FIRST_FRAME_PROBE):
         after_first_frame.insert(0, _report_first_frame)  # the time the audience waited, alone
     first_frame = FirstFrame(window.view, after_first_frame, fallback_ms=SERVICES_FALLBACK_MS)
@@ -243,6 +246,16 @@ def play(
         services.stop()  # puts the screen-blanking settings back (after SIGINT/SIGTERM too)
         signals.close()
         _ = (instance, first_frame, presenter)  # kept alive for the show's whole life
+
+
+def _segment_in_background(playlist: Playlist) -> None:
+    """Load the word segmenter (0.65 s) and segment every text of the playlist off the
+    show's thread, after the first frame: slides built later break between words
+    (kiosk/words.py), and the next start reads the words from the state folder."""
+    from kiosk import words
+
+    texts = (text for slide in playlist.slides for text in words.strings_in(slide.model_dump()))
+    words.preload(texts, words.cache_file())
 
 
 #: start the services anyway after this long if the first frame never paints (a hidden screen)

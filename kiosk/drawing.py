@@ -3,6 +3,8 @@ rule, pictures drawn into boxes. Nothing here knows a slide or a playlist.
 
 Text never overflows: `fit_font` shrinks a font until the text fits its box (wrapping
 where allowed), and `draw_text` elides what still would not fit at the smallest size.
+Chinese wraps and elides between words, never inside one (kiosk/words.py): every text
+is glued before it is measured or drawn.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTextOption
 
+from kiosk import words
 from kiosk.theme import Theme
 
 FontFactory = Callable[[float], QFont]
@@ -27,6 +30,7 @@ ALIGN_BOTTOM_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBott
 def text_size(text: str, font: QFont, width: float | None = None) -> tuple[float, float]:
     """Width and height of text in font; wrapped at `width` when given."""
     metrics = QFontMetricsF(font)
+    text = words.glue(text)
     if width is None:
         lines = text.split("\n") or [""]
         return max(metrics.horizontalAdvance(line) for line in lines), metrics.height() * len(lines)
@@ -89,7 +93,7 @@ def draw_text(
     painter.setOpacity(painter.opacity() * opacity)
     painter.setFont(font)
     painter.setPen(pen)
-    shown = elide_to_box(text, font, box, wrap)
+    shown = elide_to_box(words.glue(text), font, box, wrap)
     option = QTextOption(align)
     option.setWrapMode(QTextOption.WrapMode.WordWrap if wrap else QTextOption.WrapMode.NoWrap)
     painter.setClipRect(box.adjusted(-2, -2, 2, 2), Qt.ClipOperation.IntersectClip)
@@ -98,15 +102,13 @@ def draw_text(
 
 
 def elide_line(text: str, metrics: QFontMetricsF, width: float) -> str:
-    """One line of text, shortened with '…' to width.
-
-    Qt's elidedText can overshoot by a fraction of a pixel ('J…' at 73.6 px for 73 px),
-    which the clip would then shave off a glyph; drop characters until it truly fits.
-    """
-    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-    while len(shown) > 1 and metrics.horizontalAdvance(shown) > width + 0.5:
-        shown = shown[:-2].rstrip() + "…" if shown.endswith("…") else shown[:-1] + "…"
-    return shown
+    """One line of text, shortened with '…' to width, between words: never inside a word,
+    a number or a date (kiosk/words.py; "…报告20…" cut a year in half)."""
+    text = words.glue(text)
+    if metrics.horizontalAdvance(text) <= width + 0.5:
+        return text
+    parts = words.pieces(text)
+    return _longest_prefix(parts, lambda shown: metrics.horizontalAdvance(shown) <= width + 0.5) or "…"
 
 
 def elide_to_box(text: str, font: QFont, box: QRectF, wrap: bool) -> str:
@@ -123,16 +125,22 @@ def elide_to_box(text: str, font: QFont, box: QRectF, wrap: bool) -> str:
         width, height = text_size(candidate, font, box.width())
         return width <= box.width() + 0.5 and height <= box.height() + 0.5
 
+    text = words.glue(text)
     if fits(text):
         return text
-    low, high = 0, len(text)
-    while low < high:  # longest prefix that fits with an ellipsis
+    return _longest_prefix(words.pieces(text), fits) or "…"
+
+
+def _longest_prefix(parts: list[str], fits: Callable[[str], bool]) -> str:
+    """The longest run of whole parts from the start that fits with an ellipsis, or ''."""
+    low, high = 0, len(parts)
+    while low < high:
         mid = (low + high + 1) // 2
-        if fits(text[:mid] + "…"):
+        if fits("".join(parts[:mid]).rstrip() + "…"):
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + "…"
+    return "".join(parts[:low]).rstrip() + "…" if low else ""
 
 
 def with_alpha(base: QColor, alpha: float) -> QColor:

@@ -102,10 +102,11 @@ def render_slides(playlist: Playlist, size: tuple[int, int]) -> Iterator[QImage]
     (and its memory handed back) before the next is built."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from kiosk import memory
+    from kiosk import memory, words
     from kiosk.app import slide_context
     from kiosk.slides import build_view
 
+    words.load()  # every slide breaks between words: export can wait for the dictionary
     context = slide_context(playlist)
     width, height = size
     for index, slide in enumerate(playlist.playable()):

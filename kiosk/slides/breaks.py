@@ -1,8 +1,9 @@
 """Where display text breaks into lines: between phrases, and never with a lonely last line.
 
-Qt wraps Chinese between any two characters, so a centred title or note that needs two
-lines often ends with one or two characters alone ("…严打严防护平" / "安"), or splits a
-word where a comma or a space was right there. For short display text (headlines, notes,
+Qt wrapped Chinese between any two characters; now it wraps between words (kiosk/words.py
+glues every text it draws), but a centred title or note that needs two
+lines often ends with one or two characters alone ("…严打严防护平" / "安"), or breaks a
+phrase where a comma or a space was right there. For short display text (headlines, notes,
 labels, timeline steps, a tribute's lines) the slides choose the breaks themselves:
 
 - `tidy_breaks`: text that wraps into 2 to max_lines lines, broken again: between
@@ -25,6 +26,7 @@ from itertools import combinations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout
 
+from kiosk import words
 from kiosk.slides import paint
 
 #: a line may end after these (sentence punctuation, closing quotes and brackets) ...
@@ -44,9 +46,10 @@ MAX_BREAK_POINTS = 8
 
 
 def wrapped_lines(text: str, font: QFont, width: float) -> list[str]:
-    """The lines text is set in at font, wrapped at width (as draw_text wraps it)."""
+    """The lines text is set in at font, wrapped at width (as draw_text wraps it: between
+    words, kiosk/words.py), without the joiners that keep words whole."""
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in words.glue(text).split("\n"):
         layout = QTextLayout(paragraph, font)
         layout.beginLayout()
         while True:
@@ -54,7 +57,8 @@ def wrapped_lines(text: str, font: QFont, width: float) -> list[str]:
             if not line.isValid():
                 break
             line.setLineWidth(width)
-            lines.append(paragraph[line.textStart() : line.textStart() + line.textLength()].strip())
+            piece = paragraph[line.textStart() : line.textStart() + line.textLength()]
+            lines.append(words.unglue(piece).strip())
         layout.endLayout()
     return lines
 

@@ -47,6 +47,7 @@ class TitleBlock:
     rule_start: QPointF
     body: QRectF
     hang: float = 0.0
+    wrap: bool = False
 
 
 def body_area(block: TitleBlock) -> QRectF:
@@ -69,12 +70,21 @@ def title_block(theme: Theme, metrics: Metrics, title: str | None) -> TitleBlock
     rule_start = QPointF(content.left() + vmin * 0.3, box.bottom() + vmin * 1.2)
     if not title:
         return TitleBlock(vmin, None, box, None, rule_start, content)
-    font = paint.fit_font(
-        lambda px: theme.font(px, QFont.Weight.Bold), title, box, vmin * 5.6, vmin * 3.2, wrap=False
-    )
+
+    def bold(px: float) -> QFont:
+        return theme.font(px, QFont.Weight.Bold)
+
+    font = paint.fit_font(bold, title, box, vmin * 5.6, vmin * 3.2, wrap=False)
+    # A title too long for one line even at the smallest size wraps to two lines between
+    # words rather than lose its end ("…（截至2024年12月…" lost the date that made it true).
+    # Two lines at the smallest title size (3.2 vmin) need 9.3 vmin: the box grows upwards.
+    wrap = not paint.fits_box(title, font, box, wrap=False)
+    if wrap:
+        box = QRectF(box.left(), box.top() - vmin * 0.6, box.width(), vmin * 9.6)
+        font = paint.fit_font(bold, title, box, vmin * 4.2, vmin * 3.2, max_lines=2)
     top = rule_start.y() + vmin * 0.6 + vmin * 5
     body = QRectF(content.left(), top, content.width(), content.bottom() - top)
-    return TitleBlock(vmin, title, box, font, rule_start, body, hanging_indent(title, font))
+    return TitleBlock(vmin, title, box, font, rule_start, body, hanging_indent(title, font), wrap)
 
 
 def hanging_indent(text: str, font: QFont) -> float:
@@ -91,7 +101,7 @@ def paint_title(painter: QPainter, theme: Theme, block: TitleBlock) -> None:
     if block.title is None or block.font is None:
         return
     box = block.box.translated(-block.hang, 0)
-    paint.draw_text(painter, box, block.title, block.font, theme.color("text"), wrap=False)
+    paint.draw_text(painter, box, block.title, block.font, theme.color("text"), wrap=block.wrap)
     paint.accent_rule(painter, theme, block.rule_start, block.vmin * 8, block.vmin * 0.6)
 
 

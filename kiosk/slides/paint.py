@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QImage,
     QPainter,
 )
@@ -81,15 +82,12 @@ def slide_chrome(painter: QPainter, metrics: Metrics, model: SlideBase, theme: T
     small = theme.font(vmin * 1.9)
     if model.source:
         width = baseline_box.width() * (0.62 if theme.spec.footer else 1.0)
-        draw_text(
-            painter,
-            QRectF(baseline_box.left(), baseline_box.top(), width, baseline_box.height()),
-            f"来源:{model.source}",
-            small,
-            muted,
-            ALIGN_LEFT,
-            wrap=False,
-        )
+        source_box = QRectF(baseline_box.left(), baseline_box.top(), width, baseline_box.height())
+        text = f"来源:{model.source}"
+        font, wrap = source_font(theme, text, source_box, vmin)
+        # Two lines grow upwards from the baseline, into the margin under the body.
+        box = source_box.adjusted(0, -source_box.height() * 0.5, 0, 0) if wrap else source_box
+        draw_text(painter, box, text, font, muted, ALIGN_LEFT if not wrap else _ALIGN_BOTTOM_LEFT, wrap=wrap)
     if theme.spec.footer and not model.quiet:
         draw_text(
             painter,
@@ -107,6 +105,27 @@ def slide_chrome(painter: QPainter, metrics: Metrics, model: SlideBase, theme: T
         if image is not None:
             target = QRectF(safe.right() - margin - size, safe.top() + vmin * 3, size, size)
             draw_image_contain(painter, target, image)
+
+
+_ALIGN_BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+
+#: the source line shrinks to this share of its size before it wraps (1.9 vmin: 20 px on
+#: a 1080 px wide portrait screen, 16 px after shrinking: still a caption, not a figure)
+SOURCE_SHRINK = 0.82
+
+
+def source_font(theme: Theme, text: str, box: QRectF, vmin: float) -> tuple[QFont, bool]:
+    """The source line's font and whether it wraps: one line at 1.9 vmin, else one line
+    down to SOURCE_SHRINK of that, else two lines (in 1.5 times the box's height); what
+    still does not fit is elided between words by draw_text, never inside a number."""
+    full = theme.font(vmin * 1.9)
+    if fits_box(text, full, box, wrap=False):
+        return full, False
+    smallest = theme.font(vmin * 1.9 * SOURCE_SHRINK)
+    if fits_box(text, smallest, box, wrap=False):
+        return fit_font(theme.font, text, box, vmin * 1.9, vmin * 1.9 * SOURCE_SHRINK, wrap=False), False
+    two_lines = QRectF(box.left(), box.top(), box.width(), box.height() * 1.5)
+    return fit_font(theme.font, text, two_lines, vmin * 1.9, vmin * 1.9 * SOURCE_SHRINK, max_lines=2), True
 
 
 # ---------------------------------------------------------------- images

@@ -12,3 +12,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _words_loaded() -> None:
+    """Every picture with the word segmenter loaded, whatever ran before: text without it
+    breaks by the number and punctuation rules alone (kiosk/words.py), as a show's first
+    slide may on its very first start."""
+    from kiosk import words
+
+    words.load()

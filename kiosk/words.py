@@ -1,0 +1,249 @@
+"""Where Chinese text may break between lines: between words, never inside one.
+
+Qt breaks Chinese between any two characters (办|案, 西湖|分局). This module marks the
+places where a line must not break with U+2060 WORD JOINER, which Qt's line breaker
+honours and which takes no width and draws nothing (`glue`); the kit's text functions
+(kiosk/drawing.py) glue every text they measure or draw, so every wrap is word-aware.
+
+A place is glued when it falls:
+- inside a word, as jieba (MIT, pure Python) segments the text, with EXTRA_WORDS added
+  to its dictionary (names and terms of the bundled playlists it splits: 西湖|分局);
+- inside a number with its qualifiers and unit (近1700个, 2.9万余处, 80%以上, 2024年12月);
+- after 被 (passive: 被找到 is read as one);
+- before closing punctuation or after opening punctuation (kinsoku; Qt already keeps
+  most of these, this makes it sure for every font).
+
+jieba's dictionary takes about 0.65 s to load, more than the whole first frame, so it is
+loaded in the background (`preload`, after the first frame) or at once where waiting is
+fine (`load`: export, check). Until it is loaded, texts not yet segmented keep the number
+and punctuation rules only. Segmentations are kept by text in memory, and on disk in the
+state folder, so the next start's first slide breaks between words without jieba.
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from kiosk.state import state_folder
+
+WORD_JOINER = "\u2060"
+
+#: terms jieba splits that a reader takes as one word (the issue 18 list and the bundled
+#: playlists' names): a break inside them reads as a typo from across a hall
+EXTRA_WORDS = (
+    "情指行一体化",
+    "情指行",
+    "西湖分局",
+    "被找到",
+    "执法办案",
+    "办案管理中心",
+    "一站式",
+    "派驻式",
+    "枫桥式",
+    "110报警",
+    "公安机关",
+    "警种部门",
+    "派出所",
+)
+
+#: no line starts with these (closing punctuation, pauses) ...
+CLOSING = "，。、；：！？,.;:!?)]}”’」』）》〉】〕〗…‥%％·・ー～"
+#: ... and no line ends with these (opening quotes and brackets)
+OPENING = "([{“‘「『（《〈【〔〖"
+
+#: a number with what belongs to it: a qualifier before (近, 约, 超 ...), its digits,
+#: a percent sign, a unit of ten thousand or more, 余/多, a measure word and 以上/以下
+#: after it; a date (2024年12月31日) is one number
+NUMBER = re.compile(
+    r"(?:近|约|超过|超|逾|达|共|仅|累计|不到|第)?"
+    r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+    r"|\d{1,2}月\d{1,2}日"
+    r"|[+\-−]?\d[\d,.]*\d|[+\-−]?\d)"
+    r"(?:[%％‰])?"
+    r"(?:[十百千万亿]+)?"
+    r"(?:[余多])?"
+    r"(?:个|处|名|人次|人|件|起|次|家|所|年|月|日|天|条|项|万元|亿元|元|支|辆|台|座|户|套|批|场|类|种|位"
+    r"|小时|分钟|秒|公里|米|倍|岁|份|宗|笔|只|间|队|级|期|轮|届|部|名次|个百分点|周|号)?"
+    r"(?:以上|以下|左右|之多|余)?"
+)
+
+#: the segmentations file in the state folder
+CACHE_NAME = "words.json"
+
+_log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_segments: dict[str, tuple[str, ...]] = {}
+_cache_path: Path | None = None
+_segmenter: object | None = None  # jieba's Tokenizer, once loaded
+_loader: threading.Thread | None = None
+
+
+def ready() -> bool:
+    """Whether jieba is loaded (every text is then segmented into words)."""
+    return _segmenter is not None
+
+
+def load() -> None:
+    """Load jieba now (about 0.65 s the first time in a process; nothing after)."""
+    global _segmenter
+    with _lock:
+        if _segmenter is not None:
+            return
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # it announces its dictionary on stderr
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        for word in EXTRA_WORDS:
+            tokenizer.add_word(word, freq=100_000)
+        _segmenter = tokenizer
+    glue.cache_clear()  # texts glued without words are glued again
+
+
+def preload(texts: Iterable[str], cache: Path | None = None) -> threading.Thread:
+    """Segment texts in a background thread (loading jieba first), then keep the
+    segmentations in `cache` (a JSON file) for the next start. Returns the thread."""
+    global _loader
+
+    def run() -> None:  # texts may be a generator: it runs here too, off the show's thread
+        load()
+        for text in dict.fromkeys(texts):
+            for paragraph in text.split("\n"):
+                segment(paragraph)
+        if cache is not None:
+            save_cache(cache)
+
+    _loader = threading.Thread(target=run, name="kiosk-words", daemon=True)
+    _loader.start()
+    return _loader
+
+
+def cache_file() -> Path:
+    """Where a show keeps its segmentations: the state folder, never the playlist's."""
+    return state_folder() / CACHE_NAME
+
+
+def strings_in(value: object) -> Iterator[str]:
+    """Every string in value (a slide's fields as model_dump gives them), however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings_in(item)
+
+
+def use_cache(path: Path) -> None:
+    """Read segmentations kept by an earlier run (a missing or broken file is no cache)."""
+    global _cache_path
+    _cache_path = path
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(kept, dict):
+        return
+    for text, words in kept.items():
+        if isinstance(text, str) and isinstance(words, list) and "".join(map(str, words)) == text:
+            _segments.setdefault(text, tuple(map(str, words)))
+    glue.cache_clear()
+
+
+def save_cache(path: Path) -> None:
+    """Write the segmentations known now to path (beside it, then renamed into place)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(json.dumps(dict(_segments), ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:  # a read-only state folder costs the next start its cache only
+        _log.warning("cannot keep word segmentations in %s: %s", path, exc)
+
+
+def segment(text: str) -> tuple[str, ...] | None:
+    """The words of text (jieba's, cached by text), or None while jieba is not loaded and
+    the text was not segmented before."""
+    found = _segments.get(text)
+    if found is not None or _segmenter is None:
+        return found
+    words = tuple(_segmenter.lcut(text))  # type: ignore[attr-defined]  # jieba is untyped
+    _segments[text] = words
+    return words
+
+
+def is_wide(ch: str) -> bool:
+    """A CJK ideograph, kana or hangul: the characters Qt may break between."""
+    code = ord(ch)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def joined_places(text: str) -> set[int]:
+    """The places i (between text[i-1] and text[i]) where a line must not break."""
+    joined: set[int] = set()
+    words = segment(text)
+    if words is not None:
+        start = 0
+        for word in words:
+            end = start + len(word)
+            if any(is_wide(ch) for ch in word):
+                joined.update(range(start + 1, end))
+            if word == "被" and end < len(text):
+                joined.add(end)
+            start = end
+    for match in NUMBER.finditer(text):
+        joined.update(range(match.start() + 1, match.end()))
+    for i in range(1, len(text)):
+        if text[i] in CLOSING or text[i - 1] in OPENING:
+            joined.add(i)
+    return {i for i in joined if 0 < i < len(text) and not text[i].isspace() and not text[i - 1].isspace()}
+
+
+@lru_cache(maxsize=4096)
+def glue(text: str) -> str:
+    """text with a WORD JOINER at every place it must not break (see the module's doc);
+    line breaks the author wrote stay. Gluing glued text changes nothing."""
+    plain = unglue(text)
+    if not any(is_wide(ch) for ch in plain):
+        return plain  # Latin text: Qt breaks only at spaces already
+    paragraphs = []
+    for paragraph in plain.split("\n"):
+        joined = joined_places(paragraph)
+        paragraphs.append(
+            "".join((WORD_JOINER + ch) if i in joined else ch for i, ch in enumerate(paragraph))
+        )
+    return "\n".join(paragraphs)
+
+
+def unglue(text: str) -> str:
+    """text without the joiners glue put in."""
+    return text.replace(WORD_JOINER, "")
+
+
+def pieces(text: str) -> list[str]:
+    """text cut where a line may break, each piece glued inside: joined again they give
+    glue(text) for one paragraph. A prefix of whole pieces is where text may be elided."""
+    plain = unglue(text)
+    joined = joined_places(plain) if any(is_wide(ch) for ch in plain) else set()
+    out: list[str] = []
+    for i, ch in enumerate(plain):
+        if i in joined:
+            out[-1] += WORD_JOINER + ch
+        else:
+            out.append(ch)
+    return out
