@@ -185,6 +185,18 @@ def subcommand_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 every playlist is valid, 2 at least one has problems.",
     )
     check.add_argument("playlists", nargs="+", metavar="PLAYLIST", help="playlist YAML files")
+    check.add_argument(
+        "--size",
+        type=_size,
+        metavar="WxH",
+        help="also warn about what a viewer could not read on this screen: text too small, cut, "
+        "faint or too long for its duration, charts with too many items (default 1920x1080 with "
+        "--portrait or --strict)",
+    )
+    check.add_argument(
+        "--portrait", action="store_true", help="check readability on a 1080x1920 screen too"
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail the check (exit 2)")
     export = sub.add_parser(
         "export",
         help="render each slide's final frame to PNG (and PDF)",
@@ -226,7 +238,7 @@ def _run_subcommand(args: list[str]) -> int:
         print(json.dumps(playlist_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
     if options.command == "check":
-        return _check(options.playlists)
+        return _check(options.playlists, _check_sizes(options), strict=options.strict)
     if options.command == "report":
         from kiosk import report
 
@@ -234,18 +246,28 @@ def _run_subcommand(args: list[str]) -> int:
     return _export(options)
 
 
-def _check(paths: list[str]) -> int:
+def _check_sizes(options: argparse.Namespace) -> list[tuple[int, int]]:
+    """The screens `kiosk check` checks readability on: none unless asked."""
+    if options.size is None and not (options.portrait or options.strict):
+        return []
+    sizes = [options.size or (1920, 1080)]
+    return [*sizes, (1080, 1920)] if options.portrait and (1080, 1920) not in sizes else sizes
+
+
+def _check(paths: list[str], sizes: Sequence[tuple[int, int]] = (), *, strict: bool = False) -> int:
     from kiosk.playlist.coverage import uncovered_characters
     from kiosk.playlist.durations import format_duration
 
     playlists = _load_or_report(paths)
     if playlists is None:
         return EXIT_BAD_INPUT
+    warned = False
     for path, playlist in zip(paths, playlists, strict=True):
-        for warning in _warnings(playlist):
+        # uncovered characters would show as empty boxes
+        warnings = [*_warnings(playlist), *uncovered_characters(playlist), *_readability(playlist, sizes)]
+        for warning in warnings:
             print(warning, file=sys.stderr)
-        for warning in uncovered_characters(playlist):  # would show as empty boxes
-            print(warning, file=sys.stderr)
+        warned = warned or bool(warnings)
         playable = playlist.playable()
         print(
             f"{path}: OK, {len(playable)} slides"
@@ -256,7 +278,27 @@ def _check(paths: list[str]) -> int:
             )
             + f", loop {format_duration(playlist.loop_seconds())}"
         )
+    if strict and warned:
+        print("kiosk check: --strict: warnings (listed above) fail the check", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _readability(playlist: Playlist, sizes: Sequence[tuple[int, int]]) -> list[str]:
+    """What a viewer could not read on each of the screens (kiosk/readability.py)."""
+    if not sizes:
+        return []
+    from kiosk.playlist.advice import playlist_document
+    from kiosk.readability import readability_warnings
+
+    document = playlist_document(playlist)
+    if document is None:
+        return []
+    found: dict[str, None] = {}
+    for size in sizes:
+        problems = readability_warnings(playlist, document, size)
+        found.update(dict.fromkeys(str(problem) for problem in problems))
+    return list(found)
 
 
 def _warnings(playlist: Playlist) -> list[str]:

@@ -125,6 +125,11 @@ def title_sprite(theme: Theme, block: TitleBlock, dpr: float = 1.0) -> Sprite | 
 
 # ---------------------------------------------------------------- sizes of text
 
+#: the smallest text a slide sets for reading, in vmin: 1/48 of the screen's shorter side,
+#: a letter a viewer reads from 2.5 shorter sides away at 1 inch per 10 feet (the rule
+#: `kiosk check --size` warns by, kiosk/readability.py)
+LEGIBLE_VMIN = 2.1
+
 
 def text_units(text: str) -> float:
     """Width of text in hanzi: wide (CJK) characters count 1, narrow ones (Latin, digits) 0.55."""

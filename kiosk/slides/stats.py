@@ -42,6 +42,7 @@ from kiosk.slides.figure import (
     place_group,
 )
 from kiosk.slides.layout import (
+    LEGIBLE_VMIN,
     TitleBlock,
     block_height,
     fade,
@@ -63,6 +64,8 @@ CARD_IN_SECONDS = 0.5
 DETAIL_LEAD_SECONDS = 0.4
 #: a one-line label may be this much smaller than a two-line one and still be preferred
 ONE_LINE_SHARE = 0.7
+#: a note wraps into this many lines at the most (then it is elided between words)
+NOTE_LINES = 3
 #: labels longer than this (in hanzi) are too long for four cards side by side
 LONG_LABEL_UNITS = 9.0
 
@@ -225,8 +228,13 @@ class StatsView(SlideView):
         room_h = (body.height() - gap * (rows - 1)) / rows
         pad_x, pad_y = vmin * 2.6, vmin * 2.4
         inner_w = card_w - 2 * pad_x
-        label_font, label_h = self._text_block([i.label for i in items], inner_w, vmin * 3.2, vmin * 2.0)
-        note_font, note_h = self._text_block([i.note or "" for i in items], inner_w, vmin * 2.4, vmin * 1.7)
+        label_font, label_h = self._text_block(
+            [i.label for i in items], inner_w, vmin * 3.2, vmin * LEGIBLE_VMIN
+        )
+        # A note keeps the legible size and takes a third line rather than shrink below it
+        # (20 px on a 1080 px wide portrait screen was too small to read across a hall).
+        notes = [i.note or "" for i in items]
+        note_font, note_h = self._text_block(notes, inner_w, vmin * 2.4, vmin * LEGIBLE_VMIN, NOTE_LINES)
         label_gap = vmin * 2.4
         note_gap = vmin * 0.8 if note_h else 0.0
 
@@ -286,26 +294,26 @@ class StatsView(SlideView):
             label = tidy_breaks(item.label, grid.label_font, card.label_box.width(), 2)
             paint.draw_text(painter, card.label_box, label, grid.label_font, text, paint.ALIGN_TOP_CENTER)
             if card.note_box is not None and item.note:
-                note = tidy_breaks(item.note, grid.note_font, card.note_box.width(), 2)
+                note = tidy_breaks(item.note, grid.note_font, card.note_box.width(), NOTE_LINES)
                 paint.draw_text(painter, card.note_box, note, grid.note_font, muted, paint.ALIGN_TOP_CENTER)
 
         return paint_sprite(card.rect, paint_card, dpr=self.devicePixelRatioF())
 
     def _text_block(
-        self, texts: list[str], width: float, max_px: float, min_px: float
+        self, texts: list[str], width: float, max_px: float, min_px: float, max_lines: int = 2
     ) -> tuple[QFont, float]:
         """One font for all cards' labels (or notes), and the height the longest needs.
 
         One line is preferred while it costs little size: a label wrapped only to be a
         bit larger ends in a lonely word ('示例一 Sample' / '1').
         """
-        two = fit_lines(self.theme.font, texts, width, max_px, min_px, max_lines=2)
+        two = fit_lines(self.theme.font, texts, width, max_px, min_px, max_lines=max_lines)
         one = fit_lines(self.theme.font, texts, width, max_px, min_px, max_lines=1)
         if one.pixelSize() >= two.pixelSize() * ONE_LINE_SHARE and all(
             fits_lines(text, one, width, 1) for text in texts if text
         ):
             return one, block_height(one, lines_needed(texts, one, width, 1))
-        return two, block_height(two, lines_needed(texts, two, width, 2))
+        return two, block_height(two, lines_needed(texts, two, width, max_lines))
 
     # ------------------------------------------------------------ paint
 
