@@ -1,0 +1,177 @@
+"""The alert layer: an alert (kiosk/alerts.py) drawn over the whole show, above the slide,
+the overlays and the black screen (an evacuation notice must show on a blacked wall).
+
+Read from across a hall: the theme's own font, bold, as large as the screen allows (the
+message up to 11 vmin, in at most four lines; five on a portrait screen), set in whole
+phrases a line where Chinese allows (kiosk/slides/breaks.py). Each priority has a look
+that says how much it matters before a word is read:
+- info: a band across the lower third in the theme's dark colours with an accent rule on
+  top; the slide above it goes on.
+- warning: the slide dimmed, an amber band across the middle with near-black type.
+- urgent: the whole screen red, white type; nothing of the show behind it.
+
+Mouse and touch pass through to the window below: the operator can still move the show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QWidget
+
+from kiosk.alerts import ActiveAlert
+from kiosk.drawing import ALIGN_CENTER, draw_text, fit_font, text_size, with_alpha
+from kiosk.slides.breaks import fit_headline
+from kiosk.theme import Metrics, Theme
+
+#: fixed colours, the same on every theme: an urgent alert must not look like a slide
+URGENT_RED = QColor("#b3261e")
+WARNING_AMBER = QColor("#f2a900")
+NEAR_BLACK = QColor("#1a1300")
+WHITE = QColor("#ffffff")
+#: how dark the slide behind a warning gets
+WARNING_DIM = 0.72
+
+
+@dataclass(frozen=True)
+class AlertLook:
+    """Where and in what colours a priority draws."""
+
+    band: QRectF  # the coloured area
+    dim: float  # 0..1 darkening of everything outside the band
+    fill: QColor
+    text: QColor
+    rule: QColor | None  # a line along the band's top edge
+
+
+@dataclass(frozen=True)
+class AlertLayout:
+    look: AlertLook
+    title_box: QRectF | None
+    title_font: QFont | None
+    title: str
+    message_box: QRectF
+    message_font: QFont
+    message: str  # with its line breaks
+
+
+class AlertLayer(QWidget):
+    """Shows one alert (or nothing: then it is hidden)."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.active: ActiveAlert | None = None
+        self._layout: AlertLayout | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def set_alert(self, active: ActiveAlert | None) -> None:
+        """Show `active` (None: hide the layer)."""
+        self.active = active
+        self._layout = None
+        self.setVisible(active is not None)
+        if active is not None:
+            self.raise_()
+            self.update()
+
+    def set_theme(self, theme: Theme) -> None:
+        if theme is not self.theme:
+            self.theme = theme
+            self._layout = None
+            self.update()
+
+    # ------------------------------------------------------------ layout
+
+    def layout_for(self, width: float, height: float) -> AlertLayout | None:
+        if self.active is None or width <= 0 or height <= 0:
+            return None
+        metrics = Metrics(width, height, self.theme.spec.overscan)
+        look = self._look(metrics)
+        alert = self.active.alert
+        vmin = metrics.vmin
+        pad = vmin * (7 if alert.priority == "urgent" else 5)
+        inner = look.band.intersected(metrics.safe_rect()).adjusted(pad, pad, -pad, -pad)
+        title, title_font, title_box = alert.title or "", None, None
+        if title:
+            title_font = fit_font(
+                lambda px: self.theme.font(px, QFont.Weight.Bold), title, inner,
+                vmin * _sizes(alert.priority)[0], vmin * 3, wrap=False,
+            )  # fmt: skip
+            title_height = text_size(title, title_font)[1]
+            title_box = QRectF(inner.left(), inner.top(), inner.width(), title_height)
+            inner = inner.adjusted(0, title_height + vmin * 3, 0, 0)
+        max_lines = 5 if metrics.portrait else 4
+        font, message = fit_headline(
+            lambda px: self.theme.font(px, QFont.Weight.Bold), alert.message, inner,
+            vmin * _sizes(alert.priority)[1], vmin * 3, max_lines,
+        )  # fmt: skip
+        used = text_size(message, font, inner.width())[1]
+        message_box = QRectF(inner.left(), inner.top(), inner.width(), used)
+        # The title and the message as one block, centred in the band.
+        shift = max(0.0, (inner.bottom() - message_box.bottom()) / 2)
+        if title_box is not None:
+            title_box.translate(0, shift)
+        message_box.translate(0, shift)
+        return AlertLayout(look, title_box, title_font, title, message_box, font, message)
+
+    def _look(self, metrics: Metrics) -> AlertLook:
+        width, height = metrics.width, metrics.height
+        priority = self.active.alert.priority if self.active else "info"
+        if priority == "urgent":
+            return AlertLook(QRectF(0, 0, width, height), 0.0, URGENT_RED, WHITE, None)
+        if priority == "warning":
+            band_height = height * (0.46 if metrics.portrait else 0.56)
+            band = QRectF(0, (height - band_height) / 2, width, band_height)
+            return AlertLook(band, WARNING_DIM, WARNING_AMBER, NEAR_BLACK, None)
+        band_height = height * (0.3 if metrics.portrait else 0.36)
+        band = QRectF(0, height - band_height, width, band_height)
+        fill = with_alpha(self.theme.color("background_top"), 0.96)
+        return AlertLook(band, 0.0, fill, self.theme.color("text"), self.theme.color("accent"))
+
+    # ------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._layout is None:
+            self._layout = self.layout_for(self.width(), self.height())
+        layout = self._layout
+        if layout is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self.paint_alert(painter, layout)
+        painter.end()
+
+    def paint_alert(self, painter: QPainter, layout: AlertLayout) -> None:
+        look = layout.look
+        if look.dim > 0:
+            painter.fillRect(QRectF(self.rect()), with_alpha(QColor("black"), look.dim))
+        painter.fillRect(look.band, look.fill)
+        if look.rule is not None:
+            thickness = max(3.0, Metrics(self.width(), self.height()).vmin * 0.6)
+            painter.fillRect(
+                QRectF(look.band.left(), look.band.top(), look.band.width(), thickness), look.rule
+            )
+        if layout.title_box is not None and layout.title_font is not None:
+            draw_text(
+                painter,
+                layout.title_box,
+                layout.title,
+                layout.title_font,
+                look.text,
+                ALIGN_CENTER,
+                wrap=False,
+            )
+        draw_text(painter, layout.message_box, layout.message, layout.message_font, look.text, ALIGN_CENTER)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._layout = None
+        super().resizeEvent(event)
+
+
+def _sizes(priority: str) -> tuple[float, float]:
+    """The largest title and message sizes of a priority, in vmin."""
+    return {"urgent": (9.0, 11.0), "warning": (7.0, 8.5), "info": (5.0, 6.0)}[priority]
