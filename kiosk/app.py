@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # imported where used: they are not needed before the first f
     from kiosk.player import Player
     from kiosk.playlog import PlayLogger
     from kiosk.reload import Reloader
+    from kiosk.remote.address import Address
+    from kiosk.remote.service import RemoteService
     from kiosk.status import StatusPublisher
     from kiosk.system import ScreenSaverInhibitor, Watchdog
     from kiosk.window import ShowWindow
@@ -228,6 +230,7 @@ def play(
     )
     services = ShowServices(window, player, source=source or playlist.path, problems=list(problems))
     services.watchdog = watchdog
+    services.remote_address = getattr(options, "remote", None)  # --remote (rehearse has none)
 
     def quit_with(code: int) -> None:  # SIGINT / SIGTERM: the orderly way out
         window.quit()
@@ -285,6 +288,8 @@ class ShowServices:
         self.watchdog: Watchdog | None = None
         self.play_logger: PlayLogger | None = None
         self.status: StatusPublisher | None = None
+        self.remote_address: Address | None = None
+        self.remote: RemoteService | None = None
 
     def start(self) -> None:
         from kiosk.reload import Reloader
@@ -300,6 +305,7 @@ class ShowServices:
         if not self.boot_problems:
             self.keep_last_good(self.player.snapshot().playlist)
         self.start_records()
+        self.start_remote()
 
     def start_records(self) -> None:
         """status.json and the play log in the state folder (kiosk/status.py, kiosk/playlog.py);
@@ -319,6 +325,22 @@ class ShowServices:
         self.player.subscribe(self.play_logger)
         self.player.subscribe(status)
 
+    def start_remote(self) -> None:
+        """The control server and phone remote (kiosk/remote), when --remote or the
+        playlist's `remote:` block asks for it; the help overlay shows its pairing code."""
+        from kiosk.remote.service import RemoteService, wanted_address
+        from kiosk.state import state_folder
+
+        address = wanted_address(self.remote_address, self.player.snapshot().playlist)
+        if address is None:
+            return
+        live = getattr(self, "live", None)  # alerts and pushed values (kiosk/live.py), when made
+        remote = RemoteService(self.window, self.player, address, state=state_folder(), source=self.source,
+                               live=live)
+        if remote.start():
+            self.remote = remote
+            self.window.overlay.set_pairing(remote.pairing_url())
+
     def keep_last_good(self, playlist: Playlist) -> None:
         """Copy a playlist that loaded into the state folder, for the next boot
         (kiosk/lastgood.py). Copying pictures takes time: it runs beside the show, one
@@ -332,6 +354,8 @@ class ShowServices:
         self._copier.submit(lastgood.save, playlist)
 
     def stop(self) -> None:
+        if self.remote is not None:
+            self.remote.stop()  # no request reaches a window that is going
         if self.play_logger is not None:
             self.play_logger.close()  # the slide on screen gets its line
         if self.status is not None:

@@ -22,6 +22,7 @@ from kiosk.commands import cli_epilog
 
 if TYPE_CHECKING:
     from kiosk.playlist import Playlist
+    from kiosk.remote.address import Address
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 SUBCOMMANDS = ("check", "export", "schema", "report", "rehearse")
@@ -117,6 +118,14 @@ def play_parser() -> argparse.ArgumentParser:
         "screen, in a window",
     )
     parser.add_argument("--no-loop", action="store_true", help="stop on the last slide")
+    parser.add_argument(
+        "--remote",
+        type=_remote_address,
+        metavar="[HOST:]PORT",
+        help="start the control server and phone remote on PORT, on 127.0.0.1 unless a HOST is "
+        "named (0.0.0.0: every network); its token is in the state folder's remote-token, or "
+        "$KIOSK_REMOTE_TOKEN (README: Remote control)",
+    )
     parser.add_argument("--quit-after", type=_seconds, metavar="SECONDS", help="exit 0 after this time")
     parser.add_argument(
         "--screenshot", type=Path, metavar="FILE", help="save the window before --quit-after ends"
@@ -358,6 +367,15 @@ def _size(text: str) -> tuple[int, int]:
     if not (64 <= width <= 16384 and 64 <= height <= 16384):
         raise argparse.ArgumentTypeError(f"'{text}': width and height must be 64 to 16384")
     return width, height
+
+
+def _remote_address(text: str) -> Address:
+    from kiosk.remote.address import parse_address
+
+    try:
+        return parse_address(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _date(text: str) -> date:

@@ -72,6 +72,8 @@ class OverlayState:
 PROBLEMS_BADGE = "播放列表有误 · 仍在播放上一版"
 #: how many problem lines the help overlay lists (the log has them all)
 HELP_PROBLEM_LINES = 5
+#: the phone remote's pairing code takes this many vmin of the help panel (code and margins)
+PAIRING_VMIN = 22
 
 
 class OverlayWidget(QWidget):
@@ -82,6 +84,7 @@ class OverlayWidget(QWidget):
         self.theme = theme
         self.key_help = key_help(lock)
         self.state = OverlayState()
+        self.pairing: list[list[bool]] | None = None  # the phone remote's QR code (help overlay)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
 
@@ -101,6 +104,46 @@ class OverlayWidget(QWidget):
 
     def metrics(self) -> Metrics:
         return Metrics(self.width(), self.height(), self.theme.spec.overscan)
+
+    def set_pairing(self, url: str | None) -> None:
+        """The phone remote's address with its token (kiosk/remote): the help overlay shows
+        it as a QR code while the control server runs. Only the code: the token is never
+        written out in letters on the wall."""
+        from kiosk.remote.pairing import pairing_matrix
+
+        self.pairing = None if url is None else pairing_matrix(url)
+        self.update()
+
+    def _pairing_room(self, m: Metrics) -> tuple[float, float]:
+        """Width and height the help panel grows by for the pairing code: a column on the
+        right where the screen is wide enough, else a row above the mouse line."""
+        if self.pairing is None:
+            return 0.0, 0.0
+        if m.width * 0.86 >= m.vmin * (120 + PAIRING_VMIN):
+            return m.vmin * PAIRING_VMIN, 0.0
+        return 0.0, m.vmin * (PAIRING_VMIN - 2)
+
+    def _paint_pairing(self, painter: QPainter, m: Metrics, area: QRectF) -> None:
+        """The code in `area`, captioned under it (column) or beside it (row)."""
+        from kiosk.remote.pairing import paint_code
+
+        assert self.pairing is not None
+        side = min(area.width(), area.height(), m.vmin * (PAIRING_VMIN - 4))
+        tile = paint_code(painter, self.pairing, QRectF(area.left(), area.top(), side, side))
+        if area.width() > area.height():  # a row: the caption right of the code
+            caption = QRectF(tile.right() + m.vmin * 2, tile.top(), area.right() - tile.right() - m.vmin * 2,
+                             tile.height())
+        else:
+            caption = QRectF(area.left(), tile.bottom() + m.vmin, area.width(), m.vmin * 6)
+        drawing.draw_text(
+            painter,
+            caption,
+            "手机遥控: 扫码打开\nPhone remote: scan",
+            self.theme.font(m.vmin * 1.7),
+            self.theme.color("muted"),
+            drawing.ALIGN_LEFT,
+            wrap=True,
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -221,13 +264,14 @@ class OverlayWidget(QWidget):
     def _paint_help(self, painter: QPainter, m: Metrics) -> None:
         rows = len(self.key_help)
         row_h = m.vmin * 4.6
-        width = min(m.width * 0.86, m.vmin * 120)
+        pairing_w, pairing_h = self._pairing_room(m)
+        width = min(m.width * 0.86, m.vmin * 120 + pairing_w)
         problems_h = self._problems_height(m)
-        box = QRectF(0, 0, width, row_h * rows + m.vmin * 19 + problems_h)
+        box = QRectF(0, 0, width, row_h * rows + m.vmin * 19 + problems_h + pairing_h)
         box.moveCenter(QRectF(self.rect()).center())
         _panel(painter, box, self.theme, m.vmin * 1.8, 1.0)
         title_box = QRectF(
-            box.left() + m.vmin * 4, box.top() + m.vmin * 3, box.width() - m.vmin * 8, m.vmin * 5
+            box.left() + m.vmin * 4, box.top() + m.vmin * 3, box.width() - m.vmin * 8 - pairing_w, m.vmin * 5
         )
         drawing.draw_text(
             painter,
@@ -248,9 +292,9 @@ class OverlayWidget(QWidget):
         key_font = self.theme.font(m.vmin * 2.1, QFont.Weight.Bold)
         text_font = self.theme.font(m.vmin * 2.1)
         top = title_box.bottom() + m.vmin * 3
-        key_width = (box.width() - m.vmin * 8) * 0.45
+        key_width = (title_box.width()) * 0.45
         for index, (keys, action) in enumerate(self.key_help):
-            row = QRectF(box.left() + m.vmin * 4, top + index * row_h, box.width() - m.vmin * 8, row_h)
+            row = QRectF(box.left() + m.vmin * 4, top + index * row_h, title_box.width(), row_h)
             drawing.draw_text(
                 painter,
                 QRectF(row.left(), row.top(), key_width, row_h),
@@ -272,6 +316,14 @@ class OverlayWidget(QWidget):
         if problems_h:
             area = QRectF(box.left() + m.vmin * 4, top + rows * row_h, box.width() - m.vmin * 8, problems_h)
             self._paint_problems(painter, m, area)
+        if pairing_w:  # a column right of the keys
+            column = QRectF(title_box.right() + m.vmin * 2, box.top() + m.vmin * 4, pairing_w - m.vmin * 4,
+                            box.height() - m.vmin * 8)
+            self._paint_pairing(painter, m, column)
+        elif pairing_h:  # a row under the keys and problems
+            below = top + rows * row_h + problems_h + m.vmin
+            self._paint_pairing(painter, m, QRectF(box.left() + m.vmin * 4, below, box.width() - m.vmin * 8,
+                                                   pairing_h - m.vmin * 2))
         foot = QRectF(
             box.left() + m.vmin * 4, box.bottom() - m.vmin * 6.5, box.width() - m.vmin * 8, m.vmin * 4
         )

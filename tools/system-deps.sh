@@ -13,7 +13,8 @@ RUNTIME=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
 # openbox and wmctrl: tests/deploy runs the show under a window manager too (minimise,
 # un-fullscreen); xrandr (x11-xserver-utils) adds and removes screens; xwininfo and xprop
 # (x11-utils) read where the window is and what state the window manager gave it.
-TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils)
+# zbar-tools (zbarimg): tests/remote read the help overlay's pairing QR code back.
+TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils zbar-tools)
 
 want=("${RUNTIME[@]}")
 [[ "${1:-run}" == "test" ]] && want+=("${TESTING[@]}")

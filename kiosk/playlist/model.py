@@ -981,6 +981,20 @@ class Defaults(Strict):
     transition: Transition = Field(default_factory=Transition)
 
 
+class RemoteSettings(Strict):
+    """The control server (kiosk/remote), off unless asked for. Never a token here: a
+    playlist is synced to every screen and shared; the token stays in the state folder."""
+
+    port: int = Field(ge=1, le=65535, description="The control server's port, for example 8765.")
+    host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        max_length=253,
+        description="The address to listen on: 127.0.0.1 (this PC only) unless another is named, "
+        "for example 0.0.0.0 for every network the screen is on.",
+    )
+
+
 class PlaylistSettings(Strict):
     """Everything in a playlist but its slides (validated on its own by the loader)."""
 
@@ -994,6 +1008,10 @@ class PlaylistSettings(Strict):
     )
     defaults: Defaults = Field(default_factory=Defaults)
     loop: Flag = True
+    remote: RemoteSettings | None = Field(
+        default=None,
+        description="Start the control server and phone remote (see README); --remote overrides it.",
+    )
 
 
 class Playlist(PlaylistSettings):
