@@ -54,8 +54,8 @@ PRIORITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "urgent": 2}
 MAX_MESSAGE = 120
 #: characters of a title: one line
 MAX_TITLE = 24
-#: an alert lasts at most a week; anything longer is a notice for the playlist
-MAX_SECONDS = 7 * 24 * 3600.0
+#: `seconds` go up to a day (as every duration of a playlist); longer is written with `until`
+MAX_SECONDS = 24 * 3600.0
 
 
 def _bounded(limit: int) -> AfterValidator:
@@ -110,7 +110,7 @@ class Alert(Strict):
     @classmethod
     def _sensible_seconds(cls, value: float | None) -> float | None:
         if value is not None and not 0 < value <= MAX_SECONDS:
-            raise ValueError("seconds must be more than 0 and at most a week (604800)")
+            raise ValueError("must be more than 0 and at most a day; give 'until' for longer")
         return value
 
     @model_validator(mode="after")
