@@ -245,12 +245,11 @@ class PushedStore:
             log.info("pushed values of slide '%s' dropped: %s", slide_id, reason)
         for slide_id in dropped:
             del entries[slide_id]
-        if dropped:
-            self._write()
         if not entries:
             self._entries.pop(key, None)
-            return playlist
-        return playlist.model_copy(update={"slides": slides})
+        if dropped:
+            self._write()
+        return playlist.model_copy(update={"slides": slides}) if entries else playlist
 
     @staticmethod
     def _stale(slide: SlideBase | None, entry: Pushed) -> str | None:

@@ -15,7 +15,7 @@ draw). A frame blits the sprites and sets the number from its glyphs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
@@ -73,6 +73,7 @@ class FigureParts:
     widest: str  # at least as wide as any number the count-up shows
     trend: str | None = None
     good_news: bool | None = None
+    start: float = 0.0  # where the count starts: 0, or the figure shown before a push
 
     def text(self, progress: float) -> FigureText:
         """prefix, number, unit, suffix at count-up progress 0..1 (eased, written precision kept)."""
@@ -83,7 +84,14 @@ class FigureParts:
             unit=self.unit,
             suffix=self.suffix,
             progress=progress,
+            start=self.start,
         )
+
+    def counting_from(self, start: float) -> FigureParts:
+        """These parts counting from `start` instead of 0: a figure pushed while its slide
+        is on air (kiosk/live.py) moves on from the number the audience was reading."""
+        widest = numbers.widest_text(self.value, self.decimals, start=start)
+        return replace(self, start=start, widest=widest)
 
 
 def figure_parts(

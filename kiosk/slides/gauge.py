@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 
 from kiosk import numbers
 from kiosk.numbers import FigureText
-from kiosk.playlist.model import GaugeSlide
+from kiosk.playlist.model import GaugeSlide, SlideBase
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
 from kiosk.slides.breaks import tidy_breaks
@@ -112,6 +112,8 @@ class GaugeView(SlideView):
     """A ring filled to value/max with the figure in its middle."""
 
     model: GaugeSlide
+    #: where the ring's fill starts: empty, or as full as it was before a push (count_from)
+    _start_fraction: float = 0.0
 
     # ------------------------------------------------------------ timing (pure)
 
@@ -123,6 +125,15 @@ class GaugeView(SlideView):
 
     def detail_start(self) -> float:
         return max(0.0, FILL_SECONDS - DETAIL_LEAD_SECONDS)
+
+    def count_from(self, old: SlideBase) -> None:
+        """A new figure pushed while the slide is on air (kiosk/live.py): the ring moves on
+        from where it was and the number counts from the one that was on screen."""
+        if isinstance(old, GaugeSlide):
+            self.parts = self.parts.counting_from(old.value)
+            self._start_fraction = min(1.0, max(0.0, old.value / old.max))
+            self._layout = None  # the number's box fits the new count
+            self.enter()
 
     def entry_duration(self) -> float:
         return max(FILL_SECONDS, self.detail_start() + DETAIL_FADE_SECONDS)
@@ -137,7 +148,8 @@ class GaugeView(SlideView):
 
     def sweep_angle(self, t: float) -> float:
         """Degrees of the filled arc at t (clockwise from the start); 300·value/max at the end."""
-        return SWEEP_DEGREES * self.fraction() * numbers.ease_out_cubic(self.fill_progress(t))
+        start, eased = self._start_fraction, numbers.ease_out_cubic(self.fill_progress(t))
+        return SWEEP_DEGREES * (start + (self.fraction() - start) * eased)
 
     def figure_text(self, t: float) -> FigureText:
         return self.parts.text(self.fill_progress(t))

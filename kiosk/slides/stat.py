@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from kiosk.numbers import FigureText
-from kiosk.playlist.model import StatSlide
+from kiosk.playlist.model import SlideBase, StatSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
 from kiosk.slides.breaks import tidy_breaks
@@ -83,6 +83,14 @@ class StatView(SlideView):
 
     def count_seconds(self) -> float:
         return count_seconds(self.model.count_up)
+
+    def count_from(self, old: SlideBase) -> None:
+        """A new figure pushed while the slide is on air (kiosk/live.py): count again, from
+        the number that was on screen."""
+        if isinstance(old, StatSlide):
+            self.parts = self.parts.counting_from(old.value)
+            self._layout = None  # the number's box fits the new count
+            self.enter()
 
     def detail_start(self) -> float:
         """When the arrow and the note begin to fade in (seconds into the entry)."""

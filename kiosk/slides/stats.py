@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter
 
 from kiosk.numbers import FigureText
-from kiosk.playlist.model import Figure, StatsSlide
+from kiosk.playlist.model import Figure, SlideBase, StatsSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideView
 from kiosk.slides.breaks import tidy_breaks
@@ -150,6 +150,8 @@ class StatsView(SlideView):
     """A grid of figure cards."""
 
     model: StatsSlide
+    #: counting again after a push (count_from): the cards are in already
+    _cards_in: bool = False
 
     # ------------------------------------------------------------ timing (pure)
 
@@ -157,6 +159,15 @@ class StatsView(SlideView):
     def parts(self) -> list[FigureParts]:
         """Each card's still texts (widest_text samples the count: worked out once)."""
         return [parts_of(item) for item in self.model.items]
+
+    def count_from(self, old: SlideBase) -> None:
+        """New figures pushed while the slide is on air (kiosk/live.py): the cards stay where
+        they are and each number counts again, from the one that was on screen."""
+        if isinstance(old, StatsSlide) and len(old.items) == len(self.parts):
+            self.parts = [p.counting_from(o.value) for p, o in zip(self.parts, old.items, strict=True)]
+            self._cards_in = True
+            self._layout = None  # the numbers' boxes fit the new counts
+            self.enter()
 
     def card_start(self, index: int) -> float:
         """Seconds into the entry when card `index` starts to rise and count."""
@@ -190,6 +201,8 @@ class StatsView(SlideView):
 
     def card_in(self, index: int, t: float) -> float:
         """How far card `index` has risen in, 0..1 (eased), at t."""
+        if self._cards_in:
+            return 1.0
         return fade(t * self.entry_duration(), self.card_start(index), CARD_IN_SECONDS)
 
     def detail_opacity(self, index: int, t: float) -> float:
