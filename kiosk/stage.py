@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk.pictures import POOL
 from kiosk.player import Move, Snapshot
 from kiosk.playlist.model import Playlist, SlideBase
 from kiosk.slides.base import SlideContext, SlideView
@@ -80,7 +81,11 @@ class Stage(QObject):
             and spec.duration > 0
             and snapshot.move in ANIMATED_MOVES
         ):
-            old_picture, new_picture = old_view.grab(), new_view.grab()
+            # Pictures from the pool, and the leaving slide's own background: a slide
+            # change allocates no screen-sized picture (kiosk/pictures.py).
+            new_picture = POOL.take(new_view.size())
+            new_view.render(new_picture)
+            old_picture = old_view.final_picture()
             direction = -1 if snapshot.move is Move.PREVIOUS else 1
             self.transition.setGeometry(self.window.rect())
             self.transition.run(old_picture, new_picture, spec.type, spec.duration, direction)
@@ -90,6 +95,7 @@ class Stage(QObject):
         if old_view is not None:
             old_view.stop()
             old_view.hide()
+            old_view.release_pictures()
             old_view.deleteLater()
 
     def finish(self, *, view_too: bool = False) -> None:

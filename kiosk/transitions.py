@@ -14,6 +14,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from kiosk.numbers import ease_in_out_cubic, ease_out_cubic
+from kiosk.pictures import POOL
 
 
 def paint_transition(
@@ -144,6 +145,8 @@ class TransitionWidget(QWidget):
         if not self.isVisible():
             return
         self.hide()
+        POOL.give(self._old)  # for the next slide change (kiosk/pictures.py)
+        POOL.give(self._new)
         self._old = self._new = None
         self.finished.emit()
 

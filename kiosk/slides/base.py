@@ -22,6 +22,7 @@ from PySide6.QtCore import QEasingCurve, QRect, QRectF, Qt, QVariantAnimation, S
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from kiosk.pictures import POOL
 from kiosk.playlist.model import DEFAULT_DURATION, SlideBase
 from kiosk.playlist.paths import inside
 from kiosk.slides import paint
@@ -166,7 +167,7 @@ class SlideView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._layout = None
-        self._background = None
+        self.release_pictures()
         super().resizeEvent(event)
 
     def _on_animation_value(self, value: object) -> None:
@@ -199,7 +200,8 @@ class SlideView(QWidget):
     def _background_pixmap(self) -> QPixmap:
         """Background and chrome are still: painted once per size, then blitted."""
         if self._background is None or self._background.size() != self.size():
-            pixmap = QPixmap(self.size())
+            POOL.give(self._background)
+            pixmap = POOL.take(self.size())  # a picture a slide change left, not a fresh one
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -209,6 +211,30 @@ class SlideView(QWidget):
             painter.end()
             self._background = pixmap
         return self._background
+
+    def final_picture(self) -> QPixmap:
+        """The slide as it shows now, painted into its own background picture, which it
+        gives up: it is leaving the screen, and its transition needs that picture, not a
+        new one (kiosk/pictures.py)."""
+        picture = self._background_pixmap()
+        self._background = None
+        if not self._broken:
+            painter = QPainter(picture)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                self.paint_content(painter, self.layout(), self._progress)
+            except Exception:
+                self._fail("painting")
+            finally:
+                painter.end()
+        return picture
+
+    def release_pictures(self) -> None:
+        """Leaving the screen without a transition: the background goes back to the pool."""
+        POOL.give(self._background)
+        self._background = None
 
     def render_image(self, width: int, height: int, t: float = 1.0) -> QImage:
         """This slide at t as an image of the given size (export, tests, thumbnails)."""

@@ -1,0 +1,94 @@
+"""Screen-sized pictures are reused at slide changes (kiosk/pictures.py): after the
+first changes, a slide change makes no new picture, and what the transitions show is
+unchanged (the leaving slide's final frame, the coming slide's first)."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+import numpy as np
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage, QPixmap
+
+from kiosk.app import ensure_application, slide_context
+from kiosk.pictures import POOL, PicturePool
+from kiosk.player import Player
+from kiosk.playlist import load_playlist
+from kiosk.slides import build_view
+from kiosk.window import ShowWindow
+
+SHOW = """
+defaults: {duration: 10s, transition: {type: fade, duration: 0.3s}}
+slides:
+  - {type: title, title: 第一, id: one, background: "#c0392b"}
+  - {type: stat, label: 破案率, value: 99.2, unit: "%", id: two}
+  - {type: title, title: 第三, id: three, background: "#2980b9"}
+"""
+
+
+def test_the_pool_gives_back_what_it_was_given() -> None:
+    ensure_application()
+    pool = PicturePool(keep=2)
+    first = pool.take(QSize(64, 36))
+    assert pool.made == 1
+    pool.give(first)
+    assert pool.take(QSize(64, 36)) is first
+    assert pool.take(QSize(32, 18)) is not first and pool.made == 2
+    for _ in range(3):
+        pool.give(QPixmap(64, 36))
+    assert len(pool) == 2  # no more than it keeps
+    pool.give(QPixmap(32, 18))  # the screen changed size: the old size goes
+    assert len(pool) == 1
+
+
+def pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    array = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return array[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].astype(np.int16)
+
+
+def test_a_slides_final_picture_is_what_a_grab_shows(tmp_path) -> None:
+    ensure_application()
+    path = tmp_path / "show.yaml"
+    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
+    playlist = load_playlist(path)
+    view = build_view(playlist.slides[1], slide_context(playlist))
+    view.resize(640, 360)
+    view.set_progress(1.0)
+    grabbed = pixels(view.grab().toImage())
+    assert (pixels(view.final_picture().toImage()) == grabbed).all()
+
+
+def test_slide_changes_reuse_their_pictures(qtbot, tmp_path) -> None:
+    ensure_application()
+    path = tmp_path / "show.yaml"
+    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
+    playlist = load_playlist(path)
+    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
+    window = ShowWindow(player, slide_context(playlist))
+    qtbot.addWidget(window)
+    window.show_on(None, fullscreen=False, size=(640, 360))
+    player.start()
+    qtbot.waitExposed(window)
+    POOL.clear()
+
+    def change() -> None:
+        player.next()
+        assert window.transition.isVisible()
+        window.stage.finish(view_too=True)
+
+    change()
+    change()  # warm: the pool now holds what a change needs
+    made = POOL.made
+    for _ in range(4):
+        assert window.stage.view is not None
+        leaving = pixels(window.stage.view.grab().toImage())
+        player.next()
+        old = pixels(window.transition._old.toImage())
+        new = pixels(window.transition._new.toImage())
+        assert (old == leaving).all()  # the transition starts from what was on screen
+        assert np.abs(old - new).mean() > 5  # and goes to another slide
+        window.stage.finish(view_too=True)
+    assert POOL.made == made, "a slide change made new screen-sized pictures"
+    window.quit()
