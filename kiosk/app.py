@@ -24,6 +24,7 @@ from kiosk.theme import load_theme, register_fonts
 if TYPE_CHECKING:  # imported where used: they are not needed before the first frame
     from concurrent.futures import ThreadPoolExecutor
 
+    from kiosk.live import LiveData
     from kiosk.player import Player
     from kiosk.playlog import PlayLogger
     from kiosk.reload import Reloader
@@ -290,6 +291,7 @@ class ShowServices:
         self.status: StatusPublisher | None = None
         self.remote_address: Address | None = None
         self.remote: RemoteService | None = None
+        self.live: LiveData | None = None  # alerts and pushed figures: the server calls it
 
     def start(self) -> None:
         from kiosk.reload import Reloader
@@ -304,8 +306,20 @@ class ShowServices:
             self.watchdog.ready()
         if not self.boot_problems:
             self.keep_last_good(self.player.snapshot().playlist)
+        self.start_live()
         self.start_records()
         self.start_remote()
+
+    def start_live(self) -> None:
+        """Alerts over the show and pushed figures (kiosk/live.py), with or without the
+        control server: alert.yaml beside the playlist works on a screen reached only by
+        file sync, and what an earlier run kept in the state folder comes back."""
+        from kiosk.live import LiveData
+        from kiosk.state import state_folder
+
+        self.live = LiveData(self.window, self.player, state=state_folder())
+        if self.reloader is not None:  # a reloaded playlist takes its pushed figures in
+            self.reloader.loaded.connect(self.live.playlist_loaded)
 
     def start_records(self) -> None:
         """status.json and the play log in the state folder (kiosk/status.py, kiosk/playlog.py);
