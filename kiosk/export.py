@@ -19,6 +19,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -26,6 +27,8 @@ from kiosk.playlist.model import Playlist, SlideBase
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
+
+    from kiosk.slides.base import SlideView
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -79,14 +82,13 @@ def export_playlist(playlist: Playlist, out: Path, size: tuple[int, int], pdf: P
     # On a terminal the progress line rewrites itself; in a log each step is a line.
     carriage, ending = ("\r", "") if sys.stderr.isatty() else ("", "\n")
     try:
-        with _pdf_pages(pdf, size) as add_page:
-            for index, image in enumerate(render_slides(playlist, size), start=1):
+        with _pdf_pages(pdf, size, pdf_metadata(playlist)) as add_page:
+            for index, image in enumerate(render_slides(playlist, size, also=add_page), start=1):
                 slide = slides[index - 1]
                 name = slide.id or slide.type
                 line = f"{carriage}kiosk export: slide {index}/{len(slides)} {name}"
                 print(line, end=ending, file=sys.stderr)
                 write_png(image, out / export_file_name(index, slide))
-                add_page(image)
                 del image  # before the next slide's picture is allocated
     except WriteFailed as failed:
         print(("\n" if carriage else "") + f"kiosk export: {failed}", file=sys.stderr)
@@ -97,9 +99,12 @@ def export_playlist(playlist: Playlist, out: Path, size: tuple[int, int], pdf: P
     return EXIT_OK
 
 
-def render_slides(playlist: Playlist, size: tuple[int, int]) -> Iterator[QImage]:
+def render_slides(
+    playlist: Playlist, size: tuple[int, int], also: Callable[[SlideView], None] | None = None
+) -> Iterator[QImage]:
     """Each playable slide's final frame, one at a time: the view that painted it is gone
-    (and its memory handed back) before the next is built."""
+    (and its memory handed back) before the next is built. `also` is given each view at
+    its final frame first (the PDF draws it again, as vectors)."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from kiosk import memory, words
@@ -112,6 +117,8 @@ def render_slides(playlist: Playlist, size: tuple[int, int]) -> Iterator[QImage]
     for index, slide in enumerate(playlist.playable()):
         view = build_view(slide, context)
         image = view.render_image(width, height, 1.0)
+        if also is not None:
+            also(view)
         # A parentless view belongs to Python: dropping it destroys it now. deleteLater()
         # alone waits for an event loop that export never runs, and every view stayed.
         view.setParent(None)
@@ -189,15 +196,61 @@ def pdf_complete(path: Path) -> bool:
         return False
 
 
+def pdf_metadata(playlist: Playlist) -> PdfMetadata:
+    """The PDF's title (the playlist's, else its first slide title, else the file's name)
+    and its source line (every slide's source, once each, in order)."""
+    titles = [getattr(slide, "title", None) for slide in playlist.playable()]
+    title = playlist.title or next((t for t in titles if isinstance(t, str) and t), None)
+    if title is None:
+        title = Path(playlist.path).stem if playlist.path else "kiosk"
+    sources = dict.fromkeys(slide.source for slide in playlist.playable() if slide.source)
+    return PdfMetadata(" ".join(title.split()), "；".join(sources))
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    title: str
+    source: str
+
+    def xmp(self, creator: str) -> bytes:
+        """XMP for the document: title, source line (dc:source and the description), creator."""
+        from xml.sax.saxutils import escape
+
+        def alt(text: str) -> str:
+            return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt>'
+
+        return (
+            '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+            f"<dc:title>{alt(self.title)}</dc:title>"
+            f"<dc:description>{alt(self.source)}</dc:description>"
+            f"<dc:source>{escape(self.source)}</dc:source>"
+            f"<xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool>"
+            f"<pdf:Producer>{escape(creator)}</pdf:Producer>"
+            '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+        ).encode()
+
+
 @contextlib.contextmanager
-def _pdf_pages(pdf: Path | None, size: tuple[int, int]) -> Iterator[Callable[[QImage], None]]:
-    """A function that adds one page per picture to the PDF at `pdf` (or does nothing),
-    written page by page into a temporary file beside it, renamed into place at the end."""
+def _pdf_pages(
+    pdf: Path | None, size: tuple[int, int], metadata: PdfMetadata
+) -> Iterator[Callable[[SlideView], None]]:
+    """A function that adds one page per slide view to the PDF at `pdf` (or does nothing),
+    written page by page into a temporary file beside it, renamed into place at the end.
+
+    Each page is the view painting its final frame into the PDF, with its sprites drawn
+    again as vectors (sprites.as_vectors): text stays text in the bundled font, embedded
+    as a subset, shapes are paths, and only pictures are pictures."""
     if pdf is None:
-        yield lambda image: None
+        yield lambda view: None
         return
-    from PySide6.QtCore import QFile, QIODevice, QMarginsF, QSizeF
+    from PySide6.QtCore import QFile, QIODevice, QMarginsF, QPoint, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    from kiosk import __version__
+    from kiosk.slides.sprites import as_vectors
 
     handle, temporary = _temporary_beside(pdf)
     handle.close()  # Qt writes it through its own QFile
@@ -210,11 +263,14 @@ def _pdf_pages(pdf: Path | None, size: tuple[int, int]) -> Iterator[Callable[[QI
     def failed(reason: str) -> WriteFailed:
         return WriteFailed(f"cannot write {pdf}: {reason}")
 
-    def add_page(image: QImage) -> None:
+    def add_page(view: SlideView) -> None:
         nonlocal painter, writer, pages, written
         if writer is None:
             writer = QPdfWriter(file)
             writer.setResolution(96)
+            writer.setTitle(metadata.title)
+            writer.setCreator(f"kiosk {__version__}")
+            writer.setDocumentXmpMetadata(metadata.xmp(f"kiosk {__version__}"))
             width, height = size
             page = QPageSize(QSizeF(width * 0.75, height * 0.75), QPageSize.Unit.Point)
             writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
@@ -229,7 +285,8 @@ def _pdf_pages(pdf: Path | None, size: tuple[int, int]) -> Iterator[Callable[[QI
             raise failed("the disk is full or no longer accepts writes")
         written = file.size()
         assert painter is not None
-        painter.drawImage(painter.viewport(), image)
+        with as_vectors():
+            view.render(painter, QPoint(0, 0))
         pages += 1
 
     try:

@@ -1008,6 +1008,11 @@ class PlaylistSettings(Strict):
     )
     defaults: Defaults = Field(default_factory=Defaults)
     loop: Flag = True
+    sync: Literal["clock"] | None = Field(
+        default=None,
+        description="clock: the slide on air follows the wall clock, so screens whose clocks are "
+        "synchronised show the same slide at the same moment (a manual move holds 30 s).",
+    )
     remote: RemoteSettings | None = Field(
         default=None,
         description="Start the control server and phone remote (see README); --remote overrides it.",

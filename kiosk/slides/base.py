@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.pictures import POOL
 from kiosk.playlist.model import DEFAULT_DURATION, SlideBase
 from kiosk.playlist.paths import inside
-from kiosk.slides import paint
+from kiosk.slides import paint, sprites
 from kiosk.theme import Metrics, Theme
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,10 @@ class SlideView(QWidget):
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             area = event.rect()  # a frame of a count-up repaints only the number
-            painter.drawPixmap(area, self._background_pixmap(), area)
+            if sprites.vectors():  # a PDF page: the background and chrome as drawing too
+                self._paint_background(painter)
+            else:
+                painter.drawPixmap(area, self._background_pixmap(), area)
             if not self._broken:
                 self.paint_content(painter, self.layout(), self._progress)
         except Exception:
@@ -205,17 +208,20 @@ class SlideView(QWidget):
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            rect = QRectF(0, 0, self.width(), self.height())
-            paint.slide_background(painter, rect, self.model, self.context)
-            paint.slide_chrome(painter, self.metrics(), self.model, self.theme)
+            self._paint_background(painter)
             painter.end()
             self._background = pixmap
         return self._background
 
-    def final_picture(self) -> QPixmap:
+    def _paint_background(self, painter: QPainter) -> None:
+        rect = QRectF(0, 0, self.width(), self.height())
+        paint.slide_background(painter, rect, self.model, self.context)
+        paint.slide_chrome(painter, self.metrics(), self.model, self.theme)
+
+    def take_picture(self) -> QPixmap:
         """The slide as it shows now, painted into its own background picture, which it
-        gives up: it is leaving the screen, and its transition needs that picture, not a
-        new one (kiosk/pictures.py)."""
+        gives up (it paints a new one when it next paints): a transition needs pictures
+        of both slides, and these are the two it gets, not new ones (kiosk/pictures.py)."""
         picture = self._background_pixmap()
         self._background = None
         if not self._broken:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
 
 from kiosk import numbers
@@ -386,8 +386,7 @@ class NumberGlyphs:
         for ch in reversed(text):
             sprite, advance = self.glyphs[ch]
             x -= advance
-            offset = sprite.origin
-            painter.drawImage(QPointF(round(x + offset.x()), round(baseline + offset.y())), sprite.image)
+            sprite.draw(painter, dx=x, dy=baseline)  # origin is whole pixels: the same blit
         return True
 
 

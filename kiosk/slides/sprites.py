@@ -14,16 +14,20 @@ text), `paint_sprite` for anything a function paints in slide coordinates. A fra
 then calls `sprite.draw(painter, dx=..., dy=..., opacity=...)`: moved by whole pixels
 (so the image is copied, never resampled) and faded by the painter's opacity, which
 for an image is a plain blend.
+
+A PDF wants the drawing itself, not its picture (text as text, shapes as paths): inside
+`as_vectors()` a sprite draws by calling the function that made it (`kiosk export --pdf`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from kiosk.slides import paint
 
@@ -40,10 +44,26 @@ class Sprite:
     image: QImage
     origin: QPointF
     box: QRectF
+    #: what painted the image, in slide coordinates: drawn again as vectors into a PDF
+    paint: Callable[[QPainter], None] | None = field(default=None, compare=False, repr=False)
 
     def draw(self, painter: QPainter, *, dx: float = 0.0, dy: float = 0.0, opacity: float = 1.0) -> None:
-        """Blit where it was made, moved by (dx, dy) rounded to whole pixels, at opacity."""
+        """Blit where it was made, moved by (dx, dy) rounded to whole pixels, at opacity
+        (inside as_vectors(): paint it again there instead)."""
         if opacity <= 0:
+            return
+        if _vectors and self.paint is not None:
+            painter.save()
+            # As a fresh painter starts, the way paint_sprite gives one: no brush left over
+            # from the slide's drawing (a line chart's curves were filled with its legend's).
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            painter.translate(round(dx), round(dy))
+            painter.setOpacity(painter.opacity() * min(1.0, opacity))
+            self.paint(painter)
+            painter.restore()
             return
         target = QPointF(self.origin.x() + round(dx), self.origin.y() + round(dy))
         if opacity >= 1.0:
@@ -53,6 +73,25 @@ class Sprite:
         painter.setOpacity(painter.opacity() * opacity)
         painter.drawImage(target, self.image)
         painter.restore()
+
+
+_vectors = False
+
+
+@contextlib.contextmanager
+def as_vectors() -> Iterator[None]:
+    """Sprites drawn inside paint their drawing again, as vectors (a PDF page), not their picture."""
+    global _vectors
+    before, _vectors = _vectors, True
+    try:
+        yield
+    finally:
+        _vectors = before
+
+
+def vectors() -> bool:
+    """Whether sprites draw as vectors now (inside as_vectors())."""
+    return _vectors
 
 
 def sprite_reach(area: QRectF, extra: float = 1.0) -> QRectF:
@@ -92,7 +131,7 @@ def paint_sprite(area: QRectF, paint_into: Callable[[QPainter], None], *, dpr: f
         paint_into(painter)
     finally:
         painter.end()
-    return Sprite(image, QPointF(left, top), QRectF(area))
+    return Sprite(image, QPointF(left, top), QRectF(area), paint_into)
 
 
 def text_sprite(

@@ -84,11 +84,11 @@ def test_a_size_beyond_the_limit_is_refused_at_once(tmp_path: Path) -> None:
     assert MAX_EXPORT_PIXELS == 8192 * 8192  # the limit the message and README give
 
 
-def on_small_disk(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
-    """Run `command` with a 256 KB tmpfs mounted at tmp_path/disk (a private mount)."""
+def on_small_disk(tmp_path: Path, command: str, size: str = "256k") -> subprocess.CompletedProcess[str]:
+    """Run `command` with a tmpfs of `size` (256 KB) mounted at tmp_path/disk (a private mount)."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    script = f"mount -t tmpfs -o size=256k tmpfs {shlex.quote(str(disk))} && {command}; code=$?; ls -la {disk}; exit $code"
+    script = f"mount -t tmpfs -o size={size} tmpfs {shlex.quote(str(disk))} && {command}; code=$?; ls -la {disk}; exit $code"
     return subprocess.run(
         ["unshare", "--mount", "--map-root-user", "sh", "-c", script],
         capture_output=True,
@@ -105,9 +105,11 @@ def export_command(show: Path, *args: str) -> str:
 def test_a_pdf_on_a_full_disk_is_an_error_and_no_short_file(tmp_path: Path) -> None:
     show = playlist(tmp_path / "show", 12)
     pdf = tmp_path / "disk" / "all.pdf"
+    # 16 KB: the PDF holds the slides as vectors now, 32 KB for these 12 slides
     result = on_small_disk(
         tmp_path,
         export_command(show, "--out", str(tmp_path / "png"), "--size", "1920x1080", "--pdf", str(pdf)),
+        size="16k",
     )
     assert result.returncode == 1, result.stderr
     assert f"cannot write {pdf}" in result.stderr
