@@ -229,6 +229,10 @@ def play(
         screen.name(),
         log_file,
     )
+    if player.synced:  # sync: clock is only as good as the system clock: say when it is not
+        from kiosk import clock
+
+        clock.check_in_background()
     services = ShowServices(window, player, source=source or playlist.path, problems=list(problems))
     services.watchdog = watchdog
     services.remote_address = getattr(options, "remote", None)  # --remote (rehearse has none)

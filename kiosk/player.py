@@ -7,6 +7,12 @@ player is given, so tests run a whole show without waiting in real time:
   clock whatever rendering costs, as Impressive learnt);
 - `wall()`: local date and time, for `when` schedules.
 
+With `sync: clock` in the playlist the slide on air is a function of the wall clock
+(kiosk/clock.py): at every slide change, at the start, after a reload and when a pause or
+black screen ends, the player asks where the loop is at `wall()` and puts that slide on
+air for what is left of its slot. A manual move holds for `MANUAL_HOLD` seconds (the
+show runs on from there as usual), then the screen goes back into step.
+
 The player publishes its state as one immutable `Snapshot`, to every listener after every
 change and to anyone who asks (`snapshot()`). The window, the overlays, the presenter
 view and the control API read snapshots only, never the player's fields; they change the
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from kiosk.clock import MANUAL_HOLD, loop_slot
 from kiosk.playlist.model import Playlist, SlideBase
 from kiosk.playlist.schedule import on_air
 
@@ -128,6 +135,10 @@ class Player:
         self._broken: set[int] = set()  # slides that failed to build this loop
         self._pending: Playlist | None = None  # a reloaded playlist waiting for the next change
         self._problems: tuple[str, ...] = ()
+        # sync: clock only
+        self._slot_ends: float | None = None  # clock time the slot on air ends
+        self._slot: tuple[int, int] | None = None  # (loop since the epoch, slot) on air
+        self._free_until: float | None = None  # clock time a manual move's hold ends
 
     # ------------------------------------------------------------ listening
 
@@ -215,7 +226,24 @@ class Player:
         """Seconds until the next automatic change; None while nothing will advance."""
         if self.current is None or self.paused or self.blacked or self.ended or not self.auto_advance:
             return None
-        return max(0.0, self.duration() - self.elapsed())
+        left = max(0.0, self.duration() - self.elapsed())
+        if not self.synced:
+            return left
+        if self._free_until is not None:  # a manual move: its own time, until the hold ends
+            return max(0.0, min(left, self._free_until - self.clock()))
+        if self._slot_ends is not None:
+            return max(0.0, self._slot_ends - self.clock())
+        return left
+
+    @property
+    def synced(self) -> bool:
+        """`sync: clock` is in force: a looping show that advances on its own."""
+        return self.playlist.sync == "clock" and self.loop and self.auto_advance
+
+    @property
+    def in_step(self) -> bool:
+        """Synced and not held by a manual move (the slide on air is the clock's)."""
+        return self.synced and self._free_until is None
 
     def progress(self) -> float:
         """Fraction of the current slide's time used, 0..1 (for the progress bar)."""
@@ -227,7 +255,12 @@ class Player:
     def start(self, at: int | str | None = None) -> bool:
         """Put the first slide (or `at`: a number from 1, or an id) on air.
 
-        Returns False when `at` names no slide on air (the first slide plays then)."""
+        Returns False when `at` names no slide on air (the first slide plays then).
+        With `sync: clock` and no `at`, the clock's slide (a given `at` holds like a
+        manual move)."""
+        if at is None and self.synced:
+            self._align(Move.START, always=True)
+            return True
         self.order = self._plan()
         self.position = 0 if self.order else None
         found = at is None
@@ -235,6 +268,7 @@ class Player:
             target = self.find(at)
             if target is not None:
                 self.position, found = target, True
+                self._hold_manual_move()
         self._restart_timer()
         self._emit(Move.START)
         return found
@@ -256,16 +290,20 @@ class Player:
     # ------------------------------------------------------------ commands
 
     def next(self) -> None:
+        self._hold_manual_move()
         self._step(+1, Move.NEXT)
 
     def previous(self) -> None:
+        self._hold_manual_move()
         self._step(-1, Move.PREVIOUS)
 
     def first(self) -> None:
+        self._hold_manual_move()
         self._adopt_pending()
         self._go(0, Move.PREVIOUS)
 
     def last(self) -> None:
+        self._hold_manual_move()
         self._adopt_pending()
         self._go(len(self.order) - 1, Move.NEXT)
 
@@ -275,6 +313,7 @@ class Player:
         position = self.find(target)
         if position is None:
             return False
+        self._hold_manual_move()
         self._go(position, Move.JUMP)
         return True
 
@@ -286,30 +325,50 @@ class Player:
             return
         self.paused = paused
         self._hold_changed()
-        self._emit(Move.STATE)
+        self._emit_held_state()
 
     def toggle_black(self) -> None:
         """Black screen; the slide's time stands still until the screen comes back."""
         self.blacked = not self.blacked
         self._hold_changed()
+        self._emit_held_state()
+
+    def _emit_held_state(self) -> None:
+        """A pause or black screen began or ended. With `sync: clock` its end puts the
+        screen back into step at once (whatever a manual move held before it)."""
+        if self.synced and not (self.paused or self.blacked):
+            self._free_until = None
+            self._align(Move.JUMP)
+            return
         self._emit(Move.STATE)
 
     def tick(self) -> None:
         """Advance if the current slide's time is up (the window calls this on its timer)."""
         left = self.time_left()
-        if left is not None and left <= 0:
-            self._step(+1, Move.NEXT, automatic=True)
+        if left is None or left > 0:
+            return
+        if self.synced and (self._free_until is None or self.clock() >= self._free_until):
+            self._free_until = None  # a manual move's hold is over: back into step
+            self._align(Move.NEXT)
+            return
+        self._step(+1, Move.NEXT, automatic=True)
 
     def mark_broken(self, index: int) -> None:
         """A slide that failed to build: leave it out until the next loop, move on."""
         log.warning("skipping slide %d until the next loop", index + 1)
         self._broken.add(index)
+        if self.in_step:
+            self._align(Move.NEXT)
+            return
         self._step(+1, Move.NEXT, automatic=True)
 
     def replace_playlist(self, playlist: Playlist) -> None:
         """Take in a new playlist now, keeping the current slide by id, else by position."""
         self._pending = None
         self._adopt(playlist)
+        if self.in_step:
+            self._align(Move.RELOAD, always=True)
+            return
         self._emit(Move.RELOAD)
 
     def stage_playlist(self, playlist: Playlist) -> None:
@@ -344,6 +403,9 @@ class Player:
         current = self.current_index
         order = self._plan()
         if order == self.order:
+            return
+        if self.in_step:  # the loop's length changed: every screen finds the same new place
+            self._align(Move.NEXT)
             return
         self.order = order
         if current in order:
@@ -394,6 +456,48 @@ class Player:
         self._started = self.clock()
         if self._held_at is not None:
             self._held_at = self._started
+
+    # ------------------------------------------------------------ sync: clock
+
+    def _hold_manual_move(self) -> None:
+        """A manual move with `sync: clock`: the screen leaves the clock's step for a while."""
+        if self.synced:
+            self._free_until = self.clock() + MANUAL_HOLD
+
+    def _align(self, move: Move, *, always: bool = False) -> None:
+        """Put the clock's slide on air for what is left of its slot. The timing counts
+        every slide on air by the schedule, broken ones too, so a screen that cannot build
+        a slide stays in step with those that can: its next good slide fills the slot.
+        Listeners hear `move` for a new slot, a state change when the slot is the same
+        (unless `always`)."""
+        self._adopt_pending()
+        now = self.clock()
+        plan = on_air(self.playlist.slides, self.wall())
+        durations = [self.playlist.duration_of(self.playlist.slides[i]) for i in plan]
+        found = loop_slot(durations, self._epoch_seconds())
+        if found is None:
+            self.order, self.position, self._slot = [], None, None
+            self._emit(move)
+            return
+        slot, into, turn = found
+        if slot == 0:
+            self._broken.clear()  # a new loop: broken slides get a new try
+        self.order = [i for i in plan if i not in self._broken]
+        from_slot = plan[slot:] + plan[:slot]
+        good = next((i for i in from_slot if i not in self._broken), None)
+        new_slot = self._slot != (turn, slot)
+        self._slot = (turn, slot)
+        self.ended = False
+        self.position = None if good is None else self.order.index(good)
+        self._started = now - (into if good == plan[slot] else 0.0)
+        self._slot_ends = now + durations[slot] - into
+        if self._held_at is not None:
+            self._held_at = now
+        self._emit(move if new_slot or always else Move.STATE)
+
+    def _epoch_seconds(self) -> float:
+        """Seconds since the POSIX epoch by the wall clock (a naive time is local time)."""
+        return self.wall().timestamp()
 
     def _hold_changed(self) -> None:
         """Pause or black began or ended: stop or resume the slide's clock."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
-from kiosk.player import Snapshot
+from kiosk.player import Move, Snapshot
 from kiosk.playlog import VersionCache, local_iso, slide_name, slide_number
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ STATUS_FILE = "status.json"
 MIN_INTERVAL = 1.0
 #: written at least this often, so a reader can tell a live show from a dead one
 REFRESH_INTERVAL = 60.0
+#: moves that put a slide on air afresh (the same slide again, too: a one-slide loop)
+SLIDE_MOVES = frozenset({Move.START, Move.NEXT, Move.PREVIOUS, Move.JUMP})
 
 
 def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
@@ -114,6 +116,10 @@ class StatusWriter:
         self.clock, self.wall = clock, wall
         self.started, self.started_at = clock(), wall()
         self.last_reload: datetime | None = None
+        #: when the slide on air came on (to the millisecond, noted as the player said so,
+        #: not when the coalesced write happened): screens in step compare these
+        self.on_air_since: datetime | None = None
+        self._on_air: int | None = None
         self._playlist: object = None
         self._versions = VersionCache()
         self._failing = False
@@ -123,6 +129,9 @@ class StatusWriter:
         if self._playlist is not None and snapshot.playlist is not self._playlist:
             self.last_reload = self.wall()
         self._playlist = snapshot.playlist
+        if snapshot.move in SLIDE_MOVES or snapshot.index != self._on_air:
+            self.on_air_since = self.wall()
+        self._on_air = snapshot.index
 
     def content(self, snapshot: Snapshot) -> dict[str, Any]:
         playlist = snapshot.playlist
@@ -140,6 +149,7 @@ class StatusWriter:
                 "version": self._versions.of(playlist),
             },
             "snapshot": snapshot_json(snapshot),
+            "on_air_since": None if self.on_air_since is None else local_iso(self.on_air_since),
             "last_reload": None if self.last_reload is None else local_iso(self.last_reload),
             "disk_free_bytes": self._free_bytes(),
             "written_at": local_iso(self.wall()),

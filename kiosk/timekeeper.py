@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from kiosk import memory
 from kiosk.player import Player, Snapshot
@@ -26,6 +26,10 @@ class Timekeeper(QObject):
         self.player = player
         self.snapshot = player.snapshot()
         self._tick_timer = self._single_shot(self._tick)
+        # A coarse timer may fire 5% of its interval late (400 ms on an 8 s slide); screens
+        # in step by the clock (`sync: clock`) must change within a few ms of each other.
+        # One precise wake-up per slide costs nothing.
+        self._tick_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._schedule_timer = self._single_shot(self._schedule_due)
         self._settle_timer = self._single_shot(memory.release_free_memory)
 

@@ -96,6 +96,7 @@ def test_content_says_what_the_snapshot_says(tmp_path: Path, player: Player, clo
         clock=clocks.clock,
         wall=clocks.wall,
     )
+    player.subscribe(writer.observe)
     clocks.now += 4.0
     player.next()
     player.set_problems(["show.yaml:3:5: unknown key 'duraton'"])
@@ -134,6 +135,7 @@ def test_content_says_what_the_snapshot_says(tmp_path: Path, player: Player, clo
             "problems": ["show.yaml:3:5: unknown key 'duraton'"],
             "reload_waiting": False,
         },
+        "on_air_since": (clocks.start + timedelta(seconds=4)).astimezone().isoformat(timespec="milliseconds"),
         "last_reload": None,
         "written_at": (clocks.start + timedelta(seconds=4)).astimezone().isoformat(timespec="milliseconds"),
     }
