@@ -1,18 +1,17 @@
 """Full-screen pictures, reused instead of made anew at every slide change.
 
-A slide change needs three screen-sized pictures: the new slide's background, and the
-two ends of the transition. Made fresh, each one costs its whole size in page faults the
-first time it is drawn into (kiosk/memory.py keeps big blocks on mmap, so freed ones go
-back to the system): at 3840x2160 about 20 ms a picture, 60 ms on the frame a transition
-starts, which the audience sees as a stall. The pool keeps the two pictures a transition
-leaves behind and hands them to the next slide change, and the leaving slide's own
-background becomes the transition's first picture (kiosk/slides/base.py), so a slide
-change at full speed allocates nothing.
+A slide change needs screen-sized pictures: the two ends of the transition, and the new
+slide's background once it is on. Made fresh, each one costs its whole size in page
+faults the first time it is drawn into (kiosk/memory.py keeps big blocks on mmap, so
+freed ones go back to the system): at 3840x2160 about 20 ms a picture, three of them on
+the frame a transition started, which the audience saw as a stall.
 
-What it costs: the two pooled pictures stay resident between slide changes (2 x 8 MB at
-1920x1080, 2 x 33 MB at 3840x2160). The peak, during a transition, is lower than before
-(four screen-sized pictures, the window's own included, where it was five), and the peak
-is what a display PC must have room for.
+Now each slide paints itself into its own background picture and hands that to the
+transition (SlideView.take_picture), and the transition gives both back here when it
+ends: the slide that came on takes one for its background, the other waits for the next
+change. A slide change at full speed allocates nothing, and at any moment the show holds
+three screen-sized pictures (the window's own, and two), where a transition used to hold
+five.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.pictures import POOL
 from kiosk.player import Move, Snapshot
 from kiosk.playlist.model import Playlist, SlideBase
 from kiosk.slides.base import SlideContext, SlideView
@@ -81,11 +80,10 @@ class Stage(QObject):
             and spec.duration > 0
             and snapshot.move in ANIMATED_MOVES
         ):
-            # Pictures from the pool, and the leaving slide's own background: a slide
-            # change allocates no screen-sized picture (kiosk/pictures.py).
-            new_picture = POOL.take(new_view.size())
-            new_view.render(new_picture)
-            old_picture = old_view.final_picture()
+            # Each slide paints itself into its own background picture and gives it to the
+            # transition: no screen-sized picture is made, and a transition holds three
+            # (the window's, and these two), not five (kiosk/pictures.py).
+            old_picture, new_picture = old_view.take_picture(), new_view.take_picture()
             direction = -1 if snapshot.move is Move.PREVIOUS else 1
             self.transition.setGeometry(self.window.rect())
             self.transition.run(old_picture, new_picture, spec.type, spec.duration, direction)

@@ -48,7 +48,7 @@ def pixels(image: QImage) -> np.ndarray:
     return array[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].astype(np.int16)
 
 
-def test_a_slides_final_picture_is_what_a_grab_shows(tmp_path) -> None:
+def test_a_slides_take_picture_is_what_a_grab_shows(tmp_path) -> None:
     ensure_application()
     path = tmp_path / "show.yaml"
     path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
@@ -57,7 +57,7 @@ def test_a_slides_final_picture_is_what_a_grab_shows(tmp_path) -> None:
     view.resize(640, 360)
     view.set_progress(1.0)
     grabbed = pixels(view.grab().toImage())
-    assert (pixels(view.final_picture().toImage()) == grabbed).all()
+    assert (pixels(view.take_picture().toImage()) == grabbed).all()
 
 
 def test_slide_changes_reuse_their_pictures(qtbot, tmp_path) -> None:
