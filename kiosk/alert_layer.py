@@ -22,8 +22,24 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.alerts import ActiveAlert
-from kiosk.drawing import ALIGN_CENTER, draw_text, fit_font, text_size, with_alpha
-from kiosk.slides.breaks import fit_headline
+from kiosk.drawing import (
+    ALIGN_CENTER,
+    FontFactory,
+    draw_text,
+    fit_font,
+    fit_size,
+    fits_box,
+    text_size,
+    with_alpha,
+)
+from kiosk.slides.breaks import (
+    BREAK_AFTER,
+    PHRASE_SHARE,
+    break_points,
+    fit_headline,
+    tidy_breaks,
+    wrapped_lines,
+)
 from kiosk.theme import Metrics, Theme
 
 #: fixed colours, the same on every theme: an urgent alert must not look like a slide
@@ -44,6 +60,8 @@ class AlertLook:
     fill: QColor
     text: QColor
     rule: QColor | None  # a line along the band's top edge
+    title_text: QColor
+    title_fill: QColor | None  # a pill behind the title: a notice's label, read first
 
 
 @dataclass(frozen=True)
@@ -102,9 +120,9 @@ class AlertLayer(QWidget):
             )  # fmt: skip
             title_height = text_size(title, title_font)[1]
             title_box = QRectF(inner.left(), inner.top(), inner.width(), title_height)
-            inner = inner.adjusted(0, title_height + vmin * 3, 0, 0)
+            inner = inner.adjusted(0, title_height + vmin * 4.5, 0, 0)
         max_lines = 5 if metrics.portrait else 4
-        font, message = fit_headline(
+        font, message = fit_message(
             lambda px: self.theme.font(px, QFont.Weight.Bold), alert.message, inner,
             vmin * _sizes(alert.priority)[1], vmin * 3, max_lines,
         )  # fmt: skip
@@ -121,15 +139,16 @@ class AlertLayer(QWidget):
         width, height = metrics.width, metrics.height
         priority = self.active.alert.priority if self.active else "info"
         if priority == "urgent":
-            return AlertLook(QRectF(0, 0, width, height), 0.0, URGENT_RED, WHITE, None)
+            return AlertLook(QRectF(0, 0, width, height), 0.0, URGENT_RED, WHITE, None, URGENT_RED, WHITE)
         if priority == "warning":
             band_height = height * (0.46 if metrics.portrait else 0.56)
             band = QRectF(0, (height - band_height) / 2, width, band_height)
-            return AlertLook(band, WARNING_DIM, WARNING_AMBER, NEAR_BLACK, None)
-        band_height = height * (0.3 if metrics.portrait else 0.36)
+            return AlertLook(band, WARNING_DIM, WARNING_AMBER, NEAR_BLACK, None, WARNING_AMBER, NEAR_BLACK)
+        band_height = height * (0.26 if metrics.portrait else 0.3)
         band = QRectF(0, height - band_height, width, band_height)
         fill = with_alpha(self.theme.color("background_top"), 0.96)
-        return AlertLook(band, 0.0, fill, self.theme.color("text"), self.theme.color("accent"))
+        accent = self.theme.color("accent")
+        return AlertLook(band, 0.0, fill, self.theme.color("text"), accent, accent, None)
 
     # ------------------------------------------------------------ painting
 
@@ -156,20 +175,71 @@ class AlertLayer(QWidget):
                 QRectF(look.band.left(), look.band.top(), look.band.width(), thickness), look.rule
             )
         if layout.title_box is not None and layout.title_font is not None:
+            if look.title_fill is not None:
+                self._paint_pill(painter, layout.title_box, layout.title, layout.title_font, look.title_fill)
             draw_text(
                 painter,
                 layout.title_box,
                 layout.title,
                 layout.title_font,
-                look.text,
+                look.title_text,
                 ALIGN_CENTER,
                 wrap=False,
             )
         draw_text(painter, layout.message_box, layout.message, layout.message_font, look.text, ALIGN_CENTER)
 
+    @staticmethod
+    def _paint_pill(painter: QPainter, box: QRectF, title: str, font: QFont, fill: QColor) -> None:
+        width, height = text_size(title, font)
+        pad = height * 0.45
+        pill = QRectF(
+            box.center().x() - width / 2 - pad, box.top() - pad * 0.25, width + 2 * pad, height + pad * 0.5
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(pill, pill.height() * 0.18, pill.height() * 0.18)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._layout = None
         super().resizeEvent(event)
+
+
+def fit_message(
+    make_font: FontFactory, text: str, box: QRectF, max_px: float, min_px: float, max_lines: int
+) -> tuple[QFont, str]:
+    """The message's font and line breaks: as a headline's (breaks.fit_headline), unless
+    those break inside a phrase ("因突发情况，请 / 全体人员…"); then each phrase starts a
+    line and a long one is split evenly, when that keeps PHRASE_SHARE of the size."""
+    font, shown = fit_headline(make_font, text, box, max_px, min_px, max_lines)
+    phrases = _phrases(text)
+    if len(phrases) < 2 or _ends_at_phrases(shown, font, box.width()):
+        return font, shown
+
+    def set_in(candidate: QFont) -> str:
+        return "\n".join(tidy_breaks(p, candidate, box.width(), max_lines) for p in phrases)
+
+    def fits(candidate: QFont) -> bool:
+        return fits_box(set_in(candidate), candidate, box, True, max_lines + 1)
+
+    phrased = fit_size(make_font, fits, max_px, min_px)
+    if fits(phrased) and phrased.pixelSize() >= font.pixelSize() * PHRASE_SHARE:
+        return phrased, set_in(phrased)
+    return font, shown
+
+
+def _phrases(text: str) -> list[str]:
+    pieces, start = [], 0
+    for end, next_start in break_points(text):
+        pieces.append(text[start:end].strip())
+        start = next_start
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def _ends_at_phrases(text: str, font: QFont, width: float) -> bool:
+    """Whether every line of text as set (but the last) ends a phrase."""
+    lines = wrapped_lines(text, font, width)
+    return all(line and line[-1] in BREAK_AFTER for line in lines[:-1])
 
 
 def _sizes(priority: str) -> tuple[float, float]:

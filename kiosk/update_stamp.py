@@ -53,7 +53,8 @@ class UpdateStamp(QWidget):
         width, height = text_size(self.text, self.theme.font(vmin * STAMP_VMIN))
         pad_x, pad_y = vmin * 1.2, vmin * 0.5
         safe = metrics.safe_rect()
-        right, top = safe.right() - vmin * 2.5, safe.top() + vmin * 2.2
+        # Right-aligned on the slide's title row: the slide counter has the corner above it.
+        right, top = safe.right() - vmin * 2.5, safe.top() + vmin * 6.5
         self.setGeometry(
             round(right - width - 2 * pad_x),
             round(top),
