@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,12 @@ NUMBER = re.compile(
 
 #: the segmentations file in the state folder
 CACHE_NAME = "words.json"
+#: segmentations kept on disk at the most (about 2 MB): a large playlist's texts
+MAX_KEPT = 20_000
+#: a show loads jieba this long after its first frame: the load holds Python's lock for
+#: 150 to 240 ms (one marshal.load of the dictionary), which would stall the first
+#: slide's entry animation (1.2 s); later it falls in the slide's still part
+PRELOAD_DELAY_SECONDS = 2.0
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -109,12 +116,16 @@ def load() -> None:
     glue.cache_clear()  # texts glued without words are glued again
 
 
-def preload(texts: Iterable[str], cache: Path | None = None) -> threading.Thread:
-    """Segment texts in a background thread (loading jieba first), then keep the
-    segmentations in `cache` (a JSON file) for the next start. Returns the thread."""
+def preload(
+    texts: Iterable[str], cache: Path | None = None, delay: float = PRELOAD_DELAY_SECONDS
+) -> threading.Thread:
+    """Segment texts in a background thread, `delay` seconds from now (loading jieba
+    first), then keep the segmentations in `cache` (a JSON file) for the next start.
+    Returns the thread."""
     global _loader
 
     def run() -> None:  # texts may be a generator: it runs here too, off the show's thread
+        time.sleep(delay)
         load()
         for text in dict.fromkeys(texts):
             for paragraph in text.split("\n"):
@@ -165,7 +176,8 @@ def save_cache(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".part")
-        temporary.write_text(json.dumps(dict(_segments), ensure_ascii=False), encoding="utf-8")
+        kept = dict(list(_segments.items())[-MAX_KEPT:])  # the newest: this show's texts
+        temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)
     except OSError as exc:  # a read-only state folder costs the next start its cache only
         _log.warning("cannot keep word segmentations in %s: %s", path, exc)

@@ -91,7 +91,7 @@ def test_pieces_cut_only_where_a_line_may_break() -> None:
 
 def test_segmentations_are_kept_on_disk_and_read_back(tmp_path: Path) -> None:
     cache = tmp_path / "words.json"
-    words.preload(["西湖分局开展反诈宣传"], cache=cache).join(timeout=30)
+    words.preload(["西湖分局开展反诈宣传"], cache=cache, delay=0).join(timeout=30)
     kept = json.loads(cache.read_text(encoding="utf-8"))
     assert "".join(kept["西湖分局开展反诈宣传"]) == "西湖分局开展反诈宣传"
     assert "西湖分局" in kept["西湖分局开展反诈宣传"]
