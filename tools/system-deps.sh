@@ -13,10 +13,13 @@ RUNTIME=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
 # openbox and wmctrl: tests/deploy runs the show under a window manager too (minimise,
 # un-fullscreen); xrandr (x11-xserver-utils) adds and removes screens; xwininfo and xprop
 # (x11-utils) read where the window is and what state the window manager gave it.
-# zbar-tools (zbarimg): tests/remote read the help overlay's pairing QR code back.
+# chromium and chromium-driver: tests/remote drive the phone remote in a real browser
+# (Selenium), fonts-wqy-microhei its Chinese (a phone has its own); zbar-tools (zbarimg)
+# reads the help overlay's pairing QR code back.
 # poppler-utils (pdffonts, pdftotext, pdftoppm) and qpdf: tests/qt/test_export_pdf.py reads
 # the exported PDF with tools that are not Qt (fonts embedded, text extractable, file sound).
-TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils zbar-tools poppler-utils qpdf)
+TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils
+         chromium chromium-driver fonts-wqy-microhei zbar-tools poppler-utils qpdf)
 
 want=("${RUNTIME[@]}")
 [[ "${1:-run}" == "test" ]] && want+=("${TESTING[@]}")

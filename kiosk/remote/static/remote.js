@@ -17,7 +17,8 @@ function takeToken() {
   return token || localStorage.getItem("kiosk-token") || "";
 }
 
-const token = takeToken();
+let token = takeToken();
+let polling = null;
 let shown = { slide: undefined, next: undefined, playlist: undefined };
 let lastStatus = null;
 let receivedAt = 0;
@@ -71,7 +72,6 @@ function render(status) {
   $("next-name").textContent = snap.next_slide === null ? "–" : String(snap.next_slide);
   const pause = $("pause");
   pause.dataset.command = snap.paused ? "resume" : "pause";
-  pause.firstChild.textContent = snap.paused ? "▶" : "⏸";
   pause.querySelector("span").textContent = snap.paused ? "继续 Resume" : "暂停 Pause";
   pause.classList.toggle("on", snap.paused);
   $("black").classList.toggle("on", snap.blacked);
@@ -151,10 +151,19 @@ for (const button of document.querySelectorAll("[data-command]")) {
 }
 $("alert-form").addEventListener("submit", sendAlert);
 $("alert-clear").addEventListener("click", clearAlert);
-if (!token) {
-  say("没有令牌: 请扫描屏幕帮助页上的二维码 No token: scan the code on the help screen", true);
-} else {
+function start() {
+  if (!token) {
+    say("没有令牌: 请扫描屏幕帮助页上的二维码 No token: scan the code on the help screen", true);
+    return;
+  }
   poll();
-  setInterval(poll, POLL_MS);
-  setInterval(tickLeft, 250);
+  if (polling === null) polling = setInterval(poll, POLL_MS);
 }
+
+// The code scanned again while the page is open (a new token): only the fragment changes.
+window.addEventListener("hashchange", () => {
+  token = takeToken();
+  start();
+});
+setInterval(tickLeft, 250);
+start();
