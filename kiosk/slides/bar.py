@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from kiosk.numbers import ease_out_cubic, format_number, nice_ceiling, widest_text
-from kiosk.playlist.model import Bar, BarSlide
+from kiosk.playlist.model import Bar, BarSlide, SlideBase
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView
@@ -131,6 +131,7 @@ class BarView(ChartView):
         super().__init__(model, context, parent)
         self.bars: list[Bar] = list(model.bars or [])
         self.values = [b.value for b in self.bars]
+        self.starts = [0.0] * len(self.bars)  # where each bar grows from: 0, or its length before a push
         self.decimals = model.decimals()
         self._labels: tuple[BarLayout, list[Sprite]] | None = None  # the layout they were made for
         self.signed = any(v < 0 for v in self.values)
@@ -150,6 +151,18 @@ class BarView(ChartView):
         """Longer for more bars, so the stagger stays readable (1.4 s to 2.6 s)."""
         return min(2.6, 1.4 + 0.08 * (len(self.bars) - 1))
 
+    def count_from(self, old: SlideBase) -> None:
+        """New bars pushed while the slide is on air (kiosk/live.py): a bar whose label was
+        there before grows (or shrinks) from the length it had, its value counting from
+        the old one; a new label grows from zero."""
+        if not isinstance(old, BarSlide):
+            return
+        before = {bar.label: bar.value for bar in old.bars or []}
+        self.starts = [before.get(bar.label, 0.0) for bar in self.bars]
+        self._widest = None
+        self._layout = None  # the value labels' room fits the new counts
+        self.enter()
+
     # ------------------------------------------------------------ pure parts (tests use these)
 
     def orientation(self, metrics: Metrics) -> Orientation:
@@ -158,7 +171,10 @@ class BarView(ChartView):
     def bar_values(self, t: float) -> list[float]:
         """The value each bar shows at t (its length and its label both follow it)."""
         count = len(self.values)
-        return [v * bar_progress(i, count, t) for i, v in enumerate(self.values)]
+        return [
+            s + (v - s) * bar_progress(i, count, t)
+            for i, (s, v) in enumerate(zip(self.starts, self.values, strict=True))
+        ]
 
     def value_text(self, value: float) -> str:
         """'+20.9%' / '-18.4%': the playlist's precision, the unit, and a '+' when signs are mixed."""
@@ -216,8 +232,8 @@ class BarView(ChartView):
         """
         if self._widest is None:
             texts = []
-            for value in self.values:
-                digits = widest_text(value, self.decimals)
+            for value, start in zip(self.values, self.starts, strict=True):
+                digits = widest_text(value, self.decimals, start=start)
                 if self.signed and value > 0:
                     digits = "+" + digits
                 texts.append(digits + self.model.unit)
@@ -433,7 +449,7 @@ class BarView(ChartView):
         count = len(self.values)
         rects = self.bar_rects(layout, t)
         for index, (rect, value) in enumerate(zip(rects, self.bar_values(t), strict=True)):
-            opacity = clamp01(bar_progress(index, count, t) * 4)
+            opacity = 1.0 if self.starts[index] else clamp01(bar_progress(index, count, t) * 4)
             if opacity <= 0:
                 continue
             if layout.horizontal:

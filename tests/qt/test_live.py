@@ -34,6 +34,7 @@ slides:
     items: [{label: 立案, value: 12.5, unit: 万}, {label: 破案, value: 9400, unit: 余名}]
   - {type: gauge, id: online, label: 网上办理, value: 40}
   - {type: title, id: end, title: 谢谢}
+  - {type: bar, id: bars, bars: [{label: 立案数, value: -18.4}, {label: 破案数, value: 20.9}], unit: "%"}
 """
 
 
@@ -291,6 +292,17 @@ def test_stats_and_gauge_count_from_the_old_figures(show: Show) -> None:
     gauge = window.view
     assert gauge.number_text(0.0) == "40%" and gauge.number_text(1.0) == "60%"
     assert gauge.sweep_angle(0.0) == pytest.approx(gauge.sweep_angle(1.0) * 40 / 60)
+
+
+def test_bars_grow_on_from_their_old_lengths(show: Show) -> None:
+    window, live = show.start()
+    window.player.go_to("bars")
+    window.view.finish()
+    live.push_values("bars", {"bars": [{"label": "立案数", "value": -20}, {"label": "挽损", "value": 5.5}]})
+    view = window.view
+    assert view.bar_values(0.0) == [-18.4, 0.0]  # a label that was there moves on; a new one grows
+    assert view.bar_values(1.0) == [-20, 5.5]
+    assert view.value_texts(1.0) == ["-20.0%", "+5.5%"]
 
 
 def test_a_slide_off_air_shows_its_pushed_figure_when_it_comes(show: Show) -> None:
