@@ -65,6 +65,7 @@ class LiveData(QObject):
         self.alert_problems: list[str] = []
         # (shown, as loaded): each playlist on air or staged, and the one it was made from
         self._playlists: list[tuple[Playlist, Playlist]] = []
+        self._last_loaded: Playlist | None = None  # what the reloader loaded last, as loaded
         self._expiry = QTimer(self, singleShot=True)
         self._expiry.timeout.connect(self.expire)
         self._alert_stat: Stat = None
@@ -118,9 +119,10 @@ class LiveData(QObject):
         slide, entry = self.store.push(loaded, slide_id, data)
         shown = self._with_pushed(loaded)
         on_air = snapshot.slide is not None and snapshot.slide.id == slide_id
-        if self.player.has_pending:
+        waiting = self.player.has_pending
+        self.player.replace_playlist(shown)  # (this drops a reload waiting for the next slide)
+        if waiting:
             self._restage()
-        self.player.replace_playlist(shown)
         if on_air:
             self._count_from(before)
         log.info("figures pushed into slide '%s': %s", slide_id, _short(entry.values))
@@ -149,6 +151,7 @@ class LiveData(QObject):
         if pushed is not loaded:
             playlist.slides[:] = pushed.slides
         self._remember(playlist, loaded)
+        self._last_loaded = loaded
         self._watch_alert_file(loaded)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
@@ -180,11 +183,10 @@ class LiveData(QObject):
         return shown
 
     def _restage(self) -> None:
-        """A reloaded playlist waits for the next slide: it takes the new push too."""
-        for shown, loaded in reversed(self._playlists):
-            if shown is not self.player.snapshot().playlist:
-                self.player.stage_playlist(self._with_pushed(loaded))
-                return
+        """A reloaded playlist waits for the next slide: it takes the new push too (when
+        the same slide is in it as the push found it: else the store drops the values)."""
+        if self._last_loaded is not None:
+            self.player.stage_playlist(self._with_pushed(self._last_loaded))
 
     def _loaded_of(self, playlist: Playlist) -> Playlist:
         """The playlist as loaded (no pushed values) behind the one on air."""

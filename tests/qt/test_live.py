@@ -357,3 +357,18 @@ def test_a_reload_keeps_pushed_figures_until_the_playlist_changes_the_slide(show
     assert window.view.model.value == 91.0
     assert not live.stamp.isVisible()
     assert json.loads((show.state / "pushed.json").read_text(encoding="utf-8"))["playlists"] == {}
+
+
+def test_a_push_while_a_reload_waits_goes_into_both(show: Show) -> None:
+    window, live = show.start()
+    reloader = Reloader(window, window.player, source=show.playlist_path)
+    reloader.loaded.connect(live.playlist_loaded)
+    show.write(SHOW.replace("title: 谢谢", "title: 谢谢观看"))
+    assert reloader.reload_staged()
+    assert window.player.has_pending  # taken in at the next slide change
+    live.push_values("rate", {"value": 93.2})
+    assert window.view.model.value == 93.2
+    assert window.player.has_pending  # the push did not lose the waiting reload
+    window.player.next()
+    playlist = window.player.snapshot().playlist
+    assert playlist.slides[3].title == "谢谢观看" and playlist.slides[0].value == 93.2
