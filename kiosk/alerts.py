@@ -222,7 +222,12 @@ def save_api_alert(state: Path, active: ActiveAlert) -> None:
 
 
 def forget_api_alert(state: Path) -> None:
-    (state / STATE_FILE).unlink(missing_ok=True)
+    """Remove the kept alert; a folder that refuses is logged (the next start would show
+    the alert again until it expires, which is the lesser harm than a crash now)."""
+    try:
+        (state / STATE_FILE).unlink(missing_ok=True)
+    except OSError as error:
+        log.error("alert: cannot remove %s: %s", state / STATE_FILE, error)
 
 
 def load_api_alert(state: Path, now: datetime) -> ActiveAlert | None:
