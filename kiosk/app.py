@@ -352,9 +352,8 @@ class ShowServices:
         address = wanted_address(self.remote_address, self.player.snapshot().playlist)
         if address is None:
             return
-        live = getattr(self, "live", None)  # alerts and pushed values (kiosk/live.py), when made
         remote = RemoteService(self.window, self.player, address, state=state_folder(), source=self.source,
-                               live=live)
+                               live=self.live)  # start_live made it just before
         if remote.start():
             self.remote = remote
             self.window.overlay.set_pairing(remote.pairing_url())

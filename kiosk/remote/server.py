@@ -36,6 +36,8 @@ MAX_BODY = 64 * 1024
 #: before its thread lets it go: a client that opens connections and sends nothing
 #: (slowloris) holds a thread for this long at most
 IDLE_TIMEOUT = 10.0
+#: connections served at once (a thread each); more wait in the listen queue for a free one
+MAX_CONNECTIONS = 128
 
 Json = dict[str, Any]
 
@@ -319,7 +321,27 @@ class ControlServer(ThreadingHTTPServer):
         self.token = token
         self.guard = guard or FailureGuard()
         self.static = static_files()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__((address.host, address.port), Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection once one of MAX_CONNECTIONS is free: a flood of
+        connections waits in the kernel's queue instead of starting a thread each. The
+        wait is bounded, so the accept loop still notices a shutdown."""
+        if not self._slots.acquire(timeout=IDLE_TIMEOUT + 1):
+            self.shutdown_request(request)  # every slot held by silent clients: drop this one
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind asks DNS for the host's full name (socket.getfqdn), which

@@ -59,13 +59,6 @@ def kept_token(folder: Path) -> str:
     return token
 
 
-def rotate(folder: Path) -> str:
-    """A new token in place of the kept one (the old one stops working at the next start)."""
-    token = secrets.token_urlsafe(32)
-    _write(folder / TOKEN_FILE, token)
-    return token
-
-
 def matches(given: str, token: str) -> bool:
     """Constant-time comparison (of UTF-8 bytes: compare_digest takes ASCII str only)."""
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8"))

@@ -460,3 +460,24 @@ def test_commands_during_a_reload(remote: Remote) -> None:
     assert status["playlist"]["title"] == "第4版"
     assert status["snapshot"]["problems"] == []
     assert remote.window.view.model is remote.player.snapshot().slide
+
+
+def test_connections_beyond_the_limit_wait_for_a_free_thread(remote: Remote, monkeypatch) -> None:
+    import socket
+    import threading
+
+    from kiosk.remote import server as server_module
+
+    server = remote.service.server
+    monkeypatch.setattr(server, "_slots", threading.BoundedSemaphore(3))
+    monkeypatch.setattr(server_module.Handler, "timeout", 1.5)  # silent clients are let go sooner
+    silent = [socket.create_connection(("127.0.0.1", remote.port)) for _ in range(3)]
+    try:
+        start = time.monotonic()
+        answer = remote.call("GET", "/api/status")  # waits until a silent one is let go
+        waited = time.monotonic() - start
+    finally:
+        for sock in silent:
+            sock.close()
+    assert answer.status == 200
+    assert 1.0 < waited < 8
