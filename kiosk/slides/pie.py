@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPaint
 from PySide6.QtWidgets import QWidget
 
 from kiosk.numbers import ease_out_cubic, format_number, format_percent, percent_of
-from kiosk.playlist.model import PieSlide
+from kiosk.playlist.model import PieSlide, SlideBase
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView, palette_color, spread
@@ -161,6 +161,8 @@ class PieView(ChartView):
     """Shares of a whole: a ring sweeping in, labelled slice by slice as it passes."""
 
     model: PieSlide
+    #: where the number in the hole counts from: 0, or the number it showed before a push
+    _center_from: float = 0.0
 
     def __init__(self, model: PieSlide, context: SlideContext, parent: QWidget | None = None) -> None:
         super().__init__(model, context, parent)
@@ -177,6 +179,21 @@ class PieView(ChartView):
         self.item = PieItem(spans=self.spans, brushes=[QBrush(c) for c in self.colors])
         self.item.setOpts(hole=HOLE if model.donut else 0.0)
         self.scene.addItem(self.item)
+
+    def count_from(self, old: SlideBase) -> None:
+        """New slices pushed while the slide is on air (kiosk/live.py): the number in the
+        hole counts from the one it showed (the same total, or the same slice's share); the
+        ring sweeps in again, as every share may have moved."""
+        if not isinstance(old, PieSlide) or not old.slices:
+            return
+        before = {s.label: s.value for s in old.slices}
+        old_total = sum(before.values())
+        if self._shows_total():
+            self._center_from = old_total
+        else:
+            label = self.slices[self._largest()].label
+            self._center_from = percent_of(before.get(label, 0.0), old_total) if old_total > 0 else 0.0
+        self.enter()
 
     # ------------------------------------------------------------ pure parts (tests use these)
 
@@ -201,13 +218,20 @@ class PieView(ChartView):
 
     def center_texts(self, t: float) -> tuple[str, str]:
         """(number, caption) in the hole: the total with its unit, or the largest share in %."""
-        eased = ease_out_cubic(t)
-        unit = self.model.unit
-        if unit and unit != "%":
-            return format_number(self.total * eased, self.model.decimals()) + unit, "合计"
-        largest = max(range(len(self.values)), key=lambda i: self.values[i])
-        share = percent_of(self.values[largest], self.total) * eased
+        eased, start = ease_out_cubic(t), self._center_from
+        if self._shows_total():
+            total = start + (self.total - start) * eased
+            return format_number(total, self.model.decimals()) + self.model.unit, "合计"
+        largest = self._largest()
+        share = start + (percent_of(self.values[largest], self.total) - start) * eased
         return format_number(share, self.percent_decimals) + "%", self.slices[largest].label
+
+    def _shows_total(self) -> bool:
+        """The hole shows the total with its unit; without a unit (or with %), the largest share."""
+        return bool(self.model.unit) and self.model.unit != "%"
+
+    def _largest(self) -> int:
+        return max(range(len(self.values)), key=lambda i: self.values[i])
 
     def label_opacity(self, index: int, t: float) -> float:
         """A slice's label shows as the sweep passes over the slice."""

@@ -35,6 +35,8 @@ slides:
   - {type: gauge, id: online, label: 网上办理, value: 40}
   - {type: title, id: end, title: 谢谢}
   - {type: bar, id: bars, bars: [{label: 立案数, value: -18.4}, {label: 破案数, value: 20.9}], unit: "%"}
+  - {type: pie, id: share, unit: 件, slices: [{label: 盗窃, value: 45}, {label: 诈骗, value: 30}]}
+  - {type: pie, id: parts, slices: [{label: 盗窃, value: 45}, {label: 诈骗, value: 30}]}
 """
 
 
@@ -303,6 +305,18 @@ def test_bars_grow_on_from_their_old_lengths(show: Show) -> None:
     assert view.bar_values(0.0) == [-18.4, 0.0]  # a label that was there moves on; a new one grows
     assert view.bar_values(1.0) == [-20, 5.5]
     assert view.value_texts(1.0) == ["-20.0%", "+5.5%"]
+
+
+def test_a_pie_counts_its_hole_on_from_the_old_number(show: Show) -> None:
+    window, live = show.start()
+    window.player.go_to("share")
+    live.push_values("share", {"slices": [{"label": "盗窃", "value": 50}, {"label": "诈骗", "value": 30}]})
+    assert window.view.center_texts(0.0) == ("75件", "合计")  # the old total
+    assert window.view.center_texts(1.0) == ("80件", "合计")
+    window.player.go_to("parts")
+    live.push_values("parts", {"slices": [{"label": "盗窃", "value": 30}, {"label": "诈骗", "value": 70}]})
+    assert window.view.center_texts(0.0) == ("40%", "诈骗")  # 诈骗's old share: 30 of 75
+    assert window.view.center_texts(1.0) == ("70%", "诈骗")
 
 
 def test_a_slide_off_air_shows_its_pushed_figure_when_it_comes(show: Show) -> None:
