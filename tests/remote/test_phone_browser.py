@@ -94,3 +94,28 @@ def test_a_page_reloaded_later_keeps_its_token_and_a_wrong_one_says_so(browser, 
     wait.until(lambda b: text_of(b, "counter") == "1 / 4")
     browser.get(f"http://127.0.0.1:{process.port}/#token=not-the-token-at-all")
     wait.until(lambda b: "Token refused" in text_of(b, "state"))
+
+
+def test_the_alert_form_puts_an_alert_on_the_wall_and_clears_it(browser, kiosk, tmp_path: Path) -> None:
+    display, process = kiosk
+    process.call("POST", "/api/command", body={"command": "goto", "argument": "s2"})  # green: unlike the red band
+
+    def wall_is(color: str) -> bool:
+        return close_to(screenshot(display, tmp_path / "wall.png").pixelColor(40, 360), color)
+
+    wait_for(lambda: wall_is(COLORS[1]), message="the green slide")
+    browser.get(f"http://127.0.0.1:{process.port}/#token={process.token}")
+    wait = WebDriverWait(browser, 20)
+    wait.until(lambda b: text_of(b, "counter") == "2 / 4")
+    browser.find_element(By.CSS_SELECTOR, "#alert-box summary").click()
+    browser.find_element(By.NAME, "title").send_keys("紧急寻人")
+    browser.find_element(By.NAME, "message").send_keys("红衣男孩, 5岁, 请到服务台")
+    browser.find_element(By.ID, "alert-send").click()
+    wait.until(lambda b: "shown" in text_of(b, "alert-result"))
+    wait_for(lambda: not wall_is(COLORS[1]), message="the alert over the wall")
+    browser.save_screenshot(str(tmp_path / "phone-alert-sent.png"))
+    browser.find_element(By.ID, "alert-clear").click()
+    wait.until(lambda b: "cleared" in text_of(b, "alert-result"))
+    wait_for(lambda: wall_is(COLORS[1]), message="the slide back after clearing the alert")
+    browser.find_element(By.ID, "alert-clear").click()  # nothing left to clear: said, not hidden
+    wait.until(lambda b: "no alert" in text_of(b, "alert-result"))
