@@ -53,8 +53,10 @@ class UpdateStamp(QWidget):
         width, height = text_size(self.text, self.theme.font(vmin * STAMP_VMIN))
         pad_x, pad_y = vmin * 1.2, vmin * 0.5
         safe = metrics.safe_rect()
-        # Right-aligned on the slide's title row: the slide counter has the corner above it.
-        right, top = safe.right() - vmin * 2.5, safe.top() + vmin * 6.5
+        # Right-aligned on the slide's title row: the slide counter has the corner above it,
+        # and a theme's logo (paint.slide_chrome: 3 to 11 vmin down) the place beside it.
+        right = safe.right() - vmin * 2.5
+        top = safe.top() + vmin * (12.0 if self.theme.spec.logo else 6.5)
         self.setGeometry(
             round(right - width - 2 * pad_x),
             round(top),

@@ -23,6 +23,7 @@ from kiosk.player import Player
 from kiosk.playlist import load_playlist
 from kiosk.reload import Reloader
 from kiosk.remote.errors import RequestError
+from kiosk.theme import Metrics
 from kiosk.window import ShowWindow
 
 SHOW = """
@@ -279,6 +280,17 @@ def test_a_pushed_figure_counts_from_the_old_one(show: Show) -> None:
     assert view.number_text(1.0) == "93.2%"
     assert view.isVisible()
     assert live.stamp.isVisible() and live.stamp.text == "数据更新于 12:00"
+
+
+@pytest.mark.parametrize("size", [(960, 540), (540, 960)])
+def test_the_stamp_stays_clear_of_the_status_row(show: Show, size: tuple[int, int]) -> None:
+    window, live = show.start(size)
+    live.push_values("rate", {"value": 93.2})
+    window.player.set_paused(True)  # the status row at its widest: paused mark and counter
+    band = window.overlay._status_band(Metrics(*size))
+    stamp = live.stamp.geometry()
+    assert stamp.top() >= band.bottom()
+    assert window.rect().contains(stamp)
 
 
 def test_stats_and_gauge_count_from_the_old_figures(show: Show) -> None:
