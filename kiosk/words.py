@@ -10,6 +10,7 @@ A place is glued when it falls:
   to its dictionary (names and terms of the bundled playlists it splits: 西湖|分局);
 - inside a number with its qualifiers and unit (近1700个, 2.9万余处, 80%以上, 2024年12月);
 - after 被 (passive: 被找到 is read as one);
+- inside a short quoted name or term (“枫桥式公安派出所”, 《平安答卷》: SHORT_QUOTE);
 - before closing punctuation or after opening punctuation (kinsoku; Qt already keeps
   most of these, this makes it sure for every font).
 
@@ -54,6 +55,7 @@ EXTRA_WORDS = (
     "公安机关",
     "警种部门",
     "派出所",
+    "这一",  # 这|一“金字招牌” (jieba splits the demonstrative from its numeral)
 )
 
 #: no line starts with these (closing punctuation, pauses) ...
@@ -85,6 +87,9 @@ MAX_KEPT = 20_000
 #: 150 to 240 ms (one marshal.load of the dictionary), which would stall the first
 #: slide's entry animation (1.2 s); later it falls in the slide's still part
 PRELOAD_DELAY_SECONDS = 2.0
+
+#: a short quoted name or term is one unit: “枫桥式公安派出所” is not broken before 派出所
+SHORT_QUOTE = re.compile(r"“[^“”\s]{1,8}”|《[^《》\s]{1,10}》|「[^「」\s]{1,8}」")
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -218,8 +223,9 @@ def joined_places(text: str) -> set[int]:
             if word == "被" and end < len(text):
                 joined.add(end)
             start = end
-    for match in NUMBER.finditer(text):
-        joined.update(range(match.start() + 1, match.end()))
+    for pattern in (NUMBER, SHORT_QUOTE):
+        for match in pattern.finditer(text):
+            joined.update(range(match.start() + 1, match.end()))
     for i in range(1, len(text)):
         if text[i] in CLOSING or text[i - 1] in OPENING:
             joined.add(i)

@@ -33,6 +33,8 @@ Orientation = Literal["vertical", "horizontal"]
 LONG_LABEL_UNITS = 4.0
 #: more bars than this are listed as rows
 MANY_BARS = 8
+#: the tallest row of a horizontal bar chart on a portrait screen, in vmin (label and bar)
+PORTRAIT_SLOT_VMIN = 30
 #: the share of the entry animation one bar takes to grow; the starts spread over the rest
 GROW_SHARE = 0.55
 
@@ -324,23 +326,29 @@ class BarView(ChartView):
         vmin, body, count = metrics.vmin, frame.body, len(self.bars)
         stacked = metrics.portrait
         labels = [b.label for b in self.bars]
-        slot = min(body.height() / count, vmin * (24 if stacked else 13))
+        # On a portrait screen the rows share the tall body: few bars get tall rows, big
+        # labels and thick bars rather than a thin strip in an empty middle.
+        slot = min(
+            body.height() * (0.9 if stacked else 1.0) / count, vmin * (PORTRAIT_SLOT_VMIN if stacked else 13)
+        )
         group = slot * count
-        # The rows sit in the middle of the body (a little above it on a tall screen).
-        top = body.top() + (body.height() - group) * (0.42 if stacked else 0.5)
         if stacked:
             label_font = fit_common(
                 self.theme.font,
                 labels,
                 QRectF(0, 0, body.width(), slot * 0.4),
-                min(vmin * 3.6, slot * 0.32),
+                min(vmin * 4.4, slot * 0.3),
                 min(vmin * 1.6, slot * 0.2),
                 wrap=False,
             )
             label_height = QFontMetricsF(label_font).height()
             bar_space = slot - label_height - vmin * 0.6
-            thick = min(bar_space * 0.72, vmin * 10)
+            thick = min(bar_space * 0.72, vmin * 13)
             column = 0.0
+            # What a row draws sits at its bottom: the air above the first label is not the chart's.
+            free = slot - label_height - vmin * 0.6 - thick - vmin * 0.4
+            # The rows' ink sits a little above the middle of the tall body.
+            top = body.top() + (body.height() - group + free) * 0.42 - free
         else:
             max_label = min(vmin * 3.4, slot * 0.8)
             column_cap = body.width() * 0.3
@@ -356,6 +364,7 @@ class BarView(ChartView):
             natural = max(paint.text_size(text, label_font)[0] for text in labels)
             column = min(natural + 1, column_cap)
             thick = min(slot * 0.62, vmin * 8.5)
+            top = body.top() + (body.height() - group) * 0.5  # the rows in the middle of the body
         gap = vmin * 1.0
         value_height = thick * 1.25 if stacked else slot * 0.9
         value_font, _ = self._value_font(QRectF(0, 0, body.width() * 0.24, value_height), vmin)

@@ -34,9 +34,10 @@ from kiosk.theme import Metrics
 log = logging.getLogger(__name__)
 
 #: the body's font size range, in vmin: a short body is set large, to read from afar;
-#: on a portrait screen a little less, or its narrow lines break every few words
+#: on a portrait screen as large as the width lets it be (lines break between words, so
+#: a bullet on two or three lines reads as well as one long line)
 MAX_BODY_VMIN = 6.5
-MAX_BODY_VMIN_PORTRAIT = 5.6
+MAX_BODY_VMIN_PORTRAIT = 7.2
 MIN_BODY_VMIN = 2.6
 #: where a short body sits in the area under the title: the share of the free height
 #: above it (optically centred, as the other slides' content is)

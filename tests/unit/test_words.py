@@ -55,6 +55,12 @@ def test_a_number_stays_with_its_qualifier_and_unit(text: str, number: str) -> N
     assert unbroken(text, number)
 
 
+def test_a_short_quoted_name_is_one_unit() -> None:
+    assert unbroken("去年江苏又有4家派出所入选全国“枫桥式公安派出所”", "“枫桥式公安派出所”")
+    long_quote = "“" + "平安江苏建设持续开展夏夜治安巡查" + "”"
+    assert not unbroken("开展" + long_quote, long_quote)  # a long quote still breaks between words
+
+
 def test_no_closing_punctuation_starts_a_line_and_no_opening_one_ends_it() -> None:
     text = "启动“情指行”一体化机制，研判（试行）划定"
     joined = joined_places(text)
