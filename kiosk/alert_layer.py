@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.alerts import ActiveAlert
@@ -83,13 +83,18 @@ class AlertLayer(QWidget):
         self.theme = theme
         self.active: ActiveAlert | None = None
         self._layout: AlertLayout | None = None
+        #: the alert painted once per layout: a slide animating under a band repaints the
+        #: band's part of the layer every frame, and a blit costs a fraction of the text
+        self._picture: QPixmap | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
 
     def set_alert(self, active: ActiveAlert | None) -> None:
         """Show `active` (None: hide the layer)."""
         self.active = active
-        self._layout = None
+        self._invalidate()
+        # An urgent alert covers every pixel: Qt then leaves the slide under it unpainted.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, _covers(active))
         self.setVisible(active is not None)
         if active is not None:
             self.raise_()
@@ -98,7 +103,7 @@ class AlertLayer(QWidget):
     def set_theme(self, theme: Theme) -> None:
         if theme is not self.theme:
             self.theme = theme
-            self._layout = None
+            self._invalidate()
             self.update()
 
     # ------------------------------------------------------------ layout
@@ -153,16 +158,30 @@ class AlertLayer(QWidget):
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._layout is None:
-            self._layout = self.layout_for(self.width(), self.height())
-        layout = self._layout
-        if layout is None:
+        picture = self._picture or self._paint_picture()
+        if picture is None:
             return
         painter = QPainter(self)
+        painter.setClipRegion(event.region())
+        painter.drawPixmap(0, 0, picture)
+        painter.end()
+
+    def _paint_picture(self) -> QPixmap | None:
+        if self._layout is None:
+            self._layout = self.layout_for(self.width(), self.height())
+        if self._layout is None:
+            return None
+        dpr = self.devicePixelRatioF()
+        picture = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
+        picture.setDevicePixelRatio(dpr)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self.paint_alert(painter, layout)
+        self.paint_alert(painter, self._layout)
         painter.end()
+        self._picture = picture
+        return picture
 
     def paint_alert(self, painter: QPainter, layout: AlertLayout) -> None:
         look = layout.look
@@ -200,8 +219,12 @@ class AlertLayer(QWidget):
         painter.drawRoundedRect(pill, pill.height() * 0.18, pill.height() * 0.18)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._layout = None
+        self._invalidate()
         super().resizeEvent(event)
+
+    def _invalidate(self) -> None:
+        self._layout = None
+        self._picture = None
 
 
 def fit_message(
@@ -240,6 +263,11 @@ def _ends_at_phrases(text: str, font: QFont, width: float) -> bool:
     """Whether every line of text as set (but the last) ends a phrase."""
     lines = wrapped_lines(text, font, width)
     return all(line and line[-1] in BREAK_AFTER for line in lines[:-1])
+
+
+def _covers(active: ActiveAlert | None) -> bool:
+    """Whether the alert paints every pixel of the screen (an urgent one)."""
+    return active is not None and active.alert.priority == "urgent"
 
 
 def _sizes(priority: str) -> tuple[float, float]:
