@@ -53,6 +53,10 @@ COLUMN_GUTTER_VMIN = 4.5
 #: four steps or fewer have wide columns: their type may grow this much (a lobby reads
 #: it from across the room; fit_lines still shrinks it to the column)
 FEW_STEPS_SCALE = 1.3
+#: ... and, while their group takes less than FEW_STEPS_SHARE of the body's height, up
+#: to this much (three steps left two thirds of the height empty at 1.3)
+FEW_STEPS_MAX_SCALE = 2.0
+FEW_STEPS_SHARE = 0.6
 #: on a portrait screen the sizes may grow this much, as far as the height allows ...
 PORTRAIT_SCALE = 1.3
 #: ... and the rows spread over this share of the body's height, this far apart (in
@@ -188,12 +192,24 @@ class TimelineView(SlideView):
         # Narrow columns (many steps) get a smaller size and a fourth line before eliding.
         text_lines = 3 if count <= 5 else 4
         scale = FEW_STEPS_SCALE if count <= 4 else 1.0 if count <= 5 else 0.85
-        time_font, text_font = self._fonts(inner, vmin, scale, text_lines)
-        times, texts = [s.time for s in self.model.steps], [s.text for s in self.model.steps]
-        time_h = block_height(time_font, max(1, lines_needed(times, time_font, inner, 2)))
-        text_h = block_height(text_font, max(1, lines_needed(texts, text_font, inner, text_lines)))
         radius = vmin * 1.1
         gap = vmin * 2.4
+        times, texts = [s.time for s in self.model.steps], [s.text for s in self.model.steps]
+
+        def measure(scale: float) -> tuple[QFont, QFont, float, float]:
+            time_font, text_font = self._fonts(inner, vmin, scale, text_lines)
+            time_h = block_height(time_font, max(1, lines_needed(times, time_font, inner, 2)))
+            text_h = block_height(text_font, max(1, lines_needed(texts, text_font, inner, text_lines)))
+            return time_font, text_font, time_h, text_h
+
+        time_font, text_font, time_h, text_h = measure(scale)
+        if count <= 4:  # few steps: as large as keeps the group within FEW_STEPS_SHARE of the body
+            for bigger in (FEW_STEPS_MAX_SCALE, 1.8, 1.6, 1.45):
+                found = measure(bigger)
+                grew = found[1].pixelSize() > text_font.pixelSize() * 1.1  # not the times alone
+                if grew and found[2] + found[3] + 2 * gap + 2 * radius <= body.height() * FEW_STEPS_SHARE:
+                    time_font, text_font, time_h, text_h = found
+                    break
         group = time_h + gap + 2 * radius + gap + text_h
         line_y = body.top() + max(0.0, body.height() - group) * 0.42 + time_h + gap + radius
         steps = []
