@@ -445,7 +445,8 @@ class OverviewWidget(QWidget):
     closed = Signal()
 
     #: the most rows a page has (landscape, portrait): cells stay big enough to read
-    MAX_ROWS = (4, 6)
+    #: (a portrait screen's cells are portrait too, so three rows of them fill it)
+    MAX_ROWS = (4, 3)
     #: the most columns (landscape, portrait)
     MAX_COLUMNS = (6, 3)
 
@@ -522,11 +523,14 @@ class OverviewWidget(QWidget):
         columns, rows = self.columns(), self.rows()
         gap = m.vmin * 1.6
         label_h = m.vmin * 3.2
+        # Thumbnails in the screen's own shape: a portrait slide shrunk into a 16:9 cell
+        # was a strip with its labels cut to four characters.
+        shape = self.height() / self.width() if self.width() > 0 else 9 / 16
         cell_w = max(0.0, (area.width() - gap * (columns - 1)) / columns)
-        cell_h = cell_w * 9 / 16 + label_h
+        cell_h = cell_w * shape + label_h
         if rows * cell_h + (rows - 1) * gap > area.height():
             cell_h = max(0.0, (area.height() - gap * (rows - 1)) / rows)
-            cell_w = max(0.0, min(cell_w, (cell_h - label_h) * 16 / 9))
+            cell_w = max(0.0, min(cell_w, (cell_h - label_h) / shape))
         used_w = columns * cell_w + (columns - 1) * gap
         left = area.left() + max(0.0, area.width() - used_w) / 2
         return [
