@@ -32,11 +32,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from kiosk import lastgood
 from kiosk.alerts import write_json_atomic
 from kiosk.playlist.model import Playlist, SlideBase
 from kiosk.refusals import refusal
@@ -58,6 +60,8 @@ PUSHABLE: dict[str, tuple[str, ...]] = {
 }
 #: what one entry of a stats slide's `items` may push
 ITEM_FIGURES = ("value", "trend", "decimals")
+#: the folder last good copies are kept in ("last-good")
+_LAST_GOOD = lastgood.copies_folder(Path("/")).name
 #: a pushed value replaces the figure as written: its written precision goes with it
 _PRECISION_FOLLOWS = {"value": "decimals"}
 
@@ -90,8 +94,22 @@ def fingerprint(slide: SlideBase) -> str:
 
 
 def playlist_key(playlist: Playlist) -> str:
-    """What pushed values are kept under: the playlist's real path."""
-    return str(playlist.path) if playlist.path is not None else "<memory>"
+    """What pushed values are kept under: the playlist's real path (a last good copy's is
+    the path of the playlist it is a copy of)."""
+    return _origin_of(str(playlist.path)) if playlist.path is not None else "<memory>"
+
+
+@lru_cache(maxsize=64)
+def _origin_of(path: str) -> str:
+    """A show that started from the last good copy (kiosk/lastgood.py) pushes into the
+    playlist it is a copy of: the values stay when the real playlist loads again."""
+    folder = Path(path).parent
+    if folder.parent.name != _LAST_GOOD:
+        return path
+    try:
+        return str(json.loads((folder / lastgood.ORIGIN_FILE).read_text("utf-8"))["origin"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return path
 
 
 def find_slide(playlist: Playlist, slide_id: str) -> SlideBase:

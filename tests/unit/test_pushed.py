@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import lastgood
 from kiosk.playlist import load_playlist
 from kiosk.playlist.model import SLIDE_TYPES, Playlist, SlideBase
 from kiosk.pushed import PUSHABLE, STATE_FILE, PushedStore, fingerprint, with_values
@@ -228,3 +229,16 @@ def test_the_fingerprint_is_of_the_slide_as_defined(playlist: Playlist) -> None:
 def test_an_unreadable_state_file_starts_empty(tmp_path: Path, playlist: Playlist) -> None:
     (tmp_path / STATE_FILE).write_text("{not json", encoding="utf-8")
     assert PushedStore(tmp_path).apply(playlist) is playlist
+
+
+def test_a_last_good_copy_pushes_into_its_playlist(
+    tmp_path: Path, store: PushedStore, playlist: Playlist
+) -> None:
+    """A show that started from the last good copy (the playlist was broken at boot): what
+    is pushed then is still there when the playlist itself loads again."""
+    root = tmp_path / "copies"
+    lastgood.save(playlist, root)
+    copy = lastgood.load(playlist.path, root)
+    assert copy is not None and copy.playlist.path != playlist.path
+    store.push(copy.playlist, "rate", {"value": 97})
+    assert slide(store.apply(load_playlist(playlist.path)), "rate").value == 97
