@@ -31,7 +31,7 @@ from kiosk.alert_layer import AlertLayer
 from kiosk.alerts import ActiveAlert, Source
 from kiosk.player import Player, Snapshot
 from kiosk.playlist import Playlist, PlaylistError
-from kiosk.pushed import PushedStore, find_slide
+from kiosk.pushed import PushedStore, find_slide, origin_path
 from kiosk.reload import POLL_MS, Stat, stat_of
 from kiosk.update_stamp import UpdateStamp
 from kiosk.window import ShowWindow
@@ -220,8 +220,10 @@ class LiveData(QObject):
     # ------------------------------------------------------------ alert.yaml
 
     def _watch_alert_file(self, playlist: Playlist) -> None:
-        """Watch alert.yaml beside `playlist` (a playlist built in code has no folder)."""
-        path = alerts.alert_file(playlist.folder) if playlist.path is not None else None
+        """Watch alert.yaml beside `playlist` (beside the real one when a last good copy
+        plays; a playlist built in code has no folder)."""
+        origin = origin_path(playlist)
+        path = alerts.alert_file(origin.parent) if origin is not None else None
         if path == self._alert_path:
             return
         self._alert_path = path

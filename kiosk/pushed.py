@@ -96,7 +96,14 @@ def fingerprint(slide: SlideBase) -> str:
 def playlist_key(playlist: Playlist) -> str:
     """What pushed values are kept under: the playlist's real path (a last good copy's is
     the path of the playlist it is a copy of)."""
-    return _origin_of(str(playlist.path)) if playlist.path is not None else "<memory>"
+    origin = origin_path(playlist)
+    return str(origin) if origin is not None else "<memory>"
+
+
+def origin_path(playlist: Playlist) -> Path | None:
+    """The playlist's file, or for a last good copy the file it is a copy of (None for a
+    playlist built in code)."""
+    return Path(_origin_of(str(playlist.path))) if playlist.path is not None else None
 
 
 @lru_cache(maxsize=64)

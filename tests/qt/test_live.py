@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from kiosk import alerts
+from kiosk import alerts, lastgood
 from kiosk.alert_layer import URGENT_RED, WARNING_AMBER
 from kiosk.app import ensure_application, slide_context
 from kiosk.live import LiveData
 from kiosk.player import Player
-from kiosk.playlist import load_playlist
+from kiosk.playlist import Playlist, load_playlist
 from kiosk.reload import Reloader
 from kiosk.remote.errors import RequestError
 from kiosk.theme import Metrics
@@ -66,9 +66,11 @@ class Show:
     def write(self, text: str) -> None:
         self.playlist_path.write_text(textwrap.dedent(text), encoding="utf-8")
 
-    def start(self, size: tuple[int, int] = (960, 540)) -> tuple[ShowWindow, LiveData]:
+    def start(
+        self, size: tuple[int, int] = (960, 540), playlist: Playlist | None = None
+    ) -> tuple[ShowWindow, LiveData]:
         ensure_application()
-        playlist = load_playlist(self.playlist_path)
+        playlist = playlist or load_playlist(self.playlist_path)
         player = Player(playlist, clock=lambda: 0.0, wall=self.wall)
         window = ShowWindow(player, slide_context(playlist))
         self.qtbot.addWidget(window)
@@ -247,6 +249,17 @@ def test_an_expired_alert_file_shows_nothing(show: Show) -> None:
     _, live = show.start()
     live.check_alert_file()
     assert live.alert is None
+
+
+def test_a_last_good_copy_watches_the_alert_file_beside_the_real_playlist(show: Show) -> None:
+    root = show.folder / "copies"
+    lastgood.save(load_playlist(show.playlist_path), root)
+    copy = lastgood.load(show.playlist_path, root)
+    assert copy is not None
+    show.alert_file.write_text("message: 紧急疏散\npriority: urgent\n", encoding="utf-8")
+    _, live = show.start(playlist=copy.playlist)  # the playlist was broken at boot
+    live.check_alert_file()
+    assert live.alert is not None and live.alert.alert.message == "紧急疏散"
 
 
 def test_the_api_and_the_file_the_higher_priority_shows(show: Show) -> None:
