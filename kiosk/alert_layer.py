@@ -2,13 +2,16 @@
 the overlays and the black screen (an evacuation notice must show on a blacked wall).
 
 Read from across a hall: the theme's own font, bold, as large as the screen allows (the
-message up to 11 vmin, in at most four lines; five on a portrait screen), set in whole
-phrases a line where Chinese allows (kiosk/slides/breaks.py). Each priority has a look
-that says how much it matters before a word is read:
-- info: a band across the lower third in the theme's dark colours with an accent rule on
-  top; the slide above it goes on.
-- warning: the slide dimmed, an amber band across the middle with near-black type.
-- urgent: the whole screen red, white type; nothing of the show behind it.
+message up to 11 vmin, in at most four lines, five on a portrait screen, one more when it
+is set a phrase a line), broken between phrases where Chinese allows (kiosk/slides/
+breaks.py). The title is a label above it. Each priority has a look that says how much it
+matters before a word is read:
+- info: a band across the lowest 30% in the theme's dark colours with an accent rule on
+  top and a gold title; the slide above it goes on.
+- warning: the slide dimmed, an amber band across the middle with near-black type, the
+  title amber on a black pill.
+- urgent: the whole screen red, white type, the title red on a white pill; nothing of the
+  show behind it.
 
 Mouse and touch pass through to the window below: the operator can still move the show.
 """
