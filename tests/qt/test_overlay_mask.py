@@ -1,0 +1,94 @@
+"""The layers over a slide cost nothing while they have nothing to draw there (issue 19):
+the overlay takes part only in the status row unless a dialog is open, and the progress
+bar repaints only the pixels that change colour."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import ensure_application, slide_context
+from kiosk.commands import Command
+from kiosk.overlays import ProgressBar
+from kiosk.player import Player
+from kiosk.playlist import load_playlist
+from kiosk.theme import load_theme
+from kiosk.window import ShowWindow
+
+SHOW = """
+defaults: {duration: 10s, transition: none}
+slides:
+  - {type: stat, label: 破案率, value: 99.2, unit: "%", id: rate}
+  - {type: title, title: 第二, id: two}
+"""
+
+
+class Paints(QObject):
+    """The rectangles of the paint events a widget gets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())  # type: ignore[attr-defined]
+        return False
+
+
+def make_window(qtbot, tmp_path) -> ShowWindow:
+    ensure_application()
+    path = tmp_path / "show.yaml"
+    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
+    playlist = load_playlist(path)
+    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
+    window = ShowWindow(player, slide_context(playlist))
+    qtbot.addWidget(window)
+    window.show_on(None, fullscreen=False, size=(960, 540))
+    player.start()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_a_count_up_does_not_repaint_the_overlay(qtbot, tmp_path) -> None:
+    window = make_window(qtbot, tmp_path)
+    view = window.view
+    assert view is not None
+    view.stop()
+    QApplication.processEvents()  # what was pending from the start (the counter) is painted
+    overlay_paints, view_paints = Paints(), Paints()
+    window.overlay.installEventFilter(overlay_paints)
+    view.installEventFilter(view_paints)
+    for step in range(1, 10):
+        view.set_progress(step / 10)
+        window.repaint(view.repaint_area(step / 10) or view.rect())
+        QApplication.processEvents()
+    assert len(view_paints.rects) >= 9  # the number counted
+    assert overlay_paints.rects == []  # and the layer over it was left alone
+    window.run(Command.HELP)
+    QApplication.processEvents()
+    window.repaint()
+    assert overlay_paints.rects, "with the help open the overlay paints over the slide"
+    window.run(Command.HELP)
+    window.quit()
+
+
+def test_the_progress_bar_repaints_only_what_changes(qtbot) -> None:
+    ensure_application()
+    progress = [0.25]
+    bar = ProgressBar(load_theme("police-blue"), lambda: progress[0])
+    qtbot.addWidget(bar)
+    bar.resize(1000, 6)
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.refresh()
+    QApplication.processEvents()
+    paints = Paints()
+    bar.installEventFilter(paints)
+    progress[0] = 0.26
+    bar.refresh()
+    QApplication.processEvents()
+    assert paints.rects and max(r.width() for r in paints.rects) <= 12, paints.rects
