@@ -14,6 +14,7 @@ size in `compute_layout(metrics)`: fitting text is costly, painting a frame must
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -53,6 +54,11 @@ class SlideView(QWidget):
     #: seconds the entry animation takes; 0 means the slide is still from the start
     entry_seconds: ClassVar[float] = 1.2
 
+    #: the least time between two frames of the entry animation; 0: every tick of Qt's
+    #: animation timer (60 a second). A slide whose animation only changes numbers may
+    #: ask for fewer: the eye reads no digit of a number changing 60 times a second
+    frame_seconds: ClassVar[float] = 0.0
+
     #: emitted once when painting or animating raised: the window skips the slide
     failed = Signal()
 
@@ -66,6 +72,7 @@ class SlideView(QWidget):
         self._background: QPixmap | None = None
         self._background_image: QImage | None = None
         self._broken = False
+        self._last_frame = 0.0  # when the last animation frame was shown (frame_seconds)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._animation = QVariantAnimation(self)
         self._animation.setStartValue(0.0)
@@ -171,7 +178,13 @@ class SlideView(QWidget):
         super().resizeEvent(event)
 
     def _on_animation_value(self, value: object) -> None:
-        self.set_progress(float(value))  # type: ignore[arg-type]  # Qt's animation gives a float typed as object
+        t = float(value)  # type: ignore[arg-type]  # Qt's animation gives a float typed as object
+        if self.frame_seconds > 0 and 0.0 < t < 1.0:
+            now = time.monotonic()
+            if now - self._last_frame < self.frame_seconds:
+                return  # this tick is skipped; the next one, or the last frame, shows
+            self._last_frame = now
+        self.set_progress(t)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -73,6 +73,10 @@ class StatView(SlideView):
     """One figure, as big as the screen allows."""
 
     model: StatSlide
+    #: 30 frames a second: its animation is a number counting (and a note fading in),
+    #: nothing that moves; the eye reads no digit changing faster, and a screen of stat
+    #: slides (the peers' deck) spent most of its CPU on their frames
+    frame_seconds = 1 / 30
 
     # ------------------------------------------------------------ timing (pure)
 
