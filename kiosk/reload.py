@@ -17,6 +17,13 @@
   every change in it, and a reload is only worth it when one of our paths changed.
   Rapid successive saves are coalesced by a short debounce.
 - R/F5 reloads at once.
+- A half-synced folder never reaches the wall. A sync tool (Syncthing, kiosk's fleet) may
+  bring the playlist before the pictures it names, and writes each file as a temporary
+  (`.syncthing.NAME.tmp`, `~syncthing~NAME.tmp` on Windows) renamed into place when
+  complete. While such temporaries are in the playlist's folder, or while the only
+  problems are files not found (for `TRANSIT_GRACE_S`), the set is taken to be on its
+  way: the last good show plays on with no badge, and the reload is tried again until the
+  set is complete and valid. A file still missing after that is reported as usual.
 - The playlist is read again from the path the show was started with (`source`), links
   resolved afresh each time: a deploy that swaps a link (`show.yaml -> releases/v2/...`)
   is taken in, and a show that started from the last good copy (kiosk/lastgood.py) goes
@@ -27,7 +34,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+import re
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +56,16 @@ WATCH_DELAY_MS = 300
 #: A stat of a playlist's few dozen paths costs microseconds; 2 s keeps a fixed stick on
 #: screen about as fast as a person can look up from the laptop.
 POLL_MS = 2000
+#: how long files a new playlist names may take to arrive before they are reported missing.
+#: A sync tool brings a playlist and its pictures one by one, seconds apart on a fast
+#: link; a minute covers a few large pictures on a slow one, and a real mistake (a typo
+#: in a file name) still shows on the badge after a minute (`kiosk check` says it at once).
+TRANSIT_GRACE_S = 60.0
+#: how long a sync tool's temporary files may hold a reload back (an interrupted transfer
+#: leaves them for a day; the show then takes what is complete, or reports)
+TRANSIT_MAX_S = 600.0
+#: a folder tree is searched for temporaries this far at most (a reload stays cheap)
+TEMPORARY_SEARCH_LIMIT = 5000
 
 #: (st_dev, st_ino, st_mtime_ns, st_size) of a path, or None when it is not there
 Stat = tuple[int, int, int, int] | None
@@ -82,6 +101,38 @@ def stat_of(path: Path) -> Stat:
     return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
 
 
+def sync_temporaries(folder: Path, limit: int = TEMPORARY_SEARCH_LIMIT) -> list[Path]:
+    """A sync tool's files in transfer under `folder`: Syncthing's `.syncthing.NAME.tmp`
+    (`~syncthing~NAME.tmp` on Windows). At most `limit` entries are looked at."""
+    found: list[Path] = []
+    seen = 0
+    for top, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".st")]  # .stfolder, .stversions
+        for name in files:
+            seen += 1
+            if name.endswith(".tmp") and name.startswith((".syncthing.", "~syncthing~")):
+                found.append(Path(top) / name)
+        seen += len(folders)
+        if seen >= limit:
+            break
+    return found
+
+
+MISSING = re.compile(r"^file not found: '(?P<name>[^']*)'")
+
+
+def only_missing_files(error: PlaylistError, folder: Path) -> bool:
+    """Every problem is a file the playlist names that is not there at all (yet): a
+    dead link in its place is a mistake to report, not a file on its way."""
+    if not error.problems:
+        return False
+    for problem in error.problems:
+        found = MISSING.match(problem.message)
+        if found is None or os.path.lexists(folder / found["name"]):
+            return False
+    return True
+
+
 class Reloader(QObject):
     """Watches the running playlist's files and hands good new versions to the player."""
 
@@ -99,8 +150,13 @@ class Reloader(QObject):
         *,
         source: Path | None = None,
         problems: list[str] | None = None,
+        transit_grace_s: float = TRANSIT_GRACE_S,
+        transit_max_s: float = TRANSIT_MAX_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
+        self.transit_grace_s, self.transit_max_s, self.clock = transit_grace_s, transit_max_s, clock
+        self._transit_since: float | None = None  # when a set on its way was first seen
         self.player = player
         #: the playlist file as the show was told it (a link stays a link)
         self.source = source or player.snapshot().playlist.path
@@ -121,6 +177,10 @@ class Reloader(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(poll_ms)
         self._poll.timeout.connect(self._check)
+        self._retry = QTimer(self)  # a set on its way: look again, events or not
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(min(poll_ms, 1000))
+        self._retry.timeout.connect(self.reload_staged)
         # Watching costs tens of ms (inotify, folders): do it just after the first frame.
         QTimer.singleShot(WATCH_DELAY_MS, self._start)
         if problems:  # the show started from the last good copy: say so from the start
@@ -213,16 +273,40 @@ class Reloader(QObject):
         if path is None:
             return None
         before = self.signature()
+        on_air = self.player.snapshot().playlist
+        temporaries = sync_temporaries(path.parent)
+        if temporaries and self._on_its_way(f"{len(temporaries)} in transfer", self.transit_max_s):
+            self._watch_after_load(on_air, before)
+            return None
         try:
             playlist = load_playlist(path)
         except PlaylistError as error:
-            self._set_problems([str(p) for p in error.problems])
-            self._watch_after_load(self.player.snapshot().playlist, before)  # the last good files
+            missing = only_missing_files(error, path.parent)
+            waiting = missing and self._on_its_way(str(error.problems[0]), self.transit_grace_s)
+            if not waiting:
+                self._transit_since = None
+                self._set_problems([str(p) for p in error.problems])
+            self._watch_after_load(on_air, before)  # the last good files
             return None
+        if self._transit_since is not None:
+            log.info("reload: the files arrived after %.1f s", self.clock() - self._transit_since)
+            self._transit_since = None
         self._set_problems([])
         self._watch_after_load(playlist, before)
         self.loaded.emit(playlist)
         return playlist
+
+    def _on_its_way(self, why: str, patience: float) -> bool:
+        """The set looks half-synced: wait (no problems shown, the last good show plays on)
+        and try again shortly, unless it has been so for longer than `patience` seconds."""
+        now = self.clock()
+        if self._transit_since is None:
+            self._transit_since = now
+            log.info("reload: waiting for files on their way (%s); the show plays on", why)
+        if now - self._transit_since > patience:
+            return False
+        self._retry.start()
+        return True
 
     def _watch_after_load(self, playlist: Playlist, before: dict[Path, Stat]) -> None:
         """Watch `playlist`'s files as loaded. A file saved while it was being read keeps
