@@ -38,6 +38,10 @@ from pathlib import Path
 from kiosk.state import state_folder
 
 WORD_JOINER = "\u2060"
+#: a break allowed where Qt would not break by itself (beside a quotation mark)
+BREAK_HERE = "\u200b"
+#: quotation marks: Qt keeps each with both its neighbours
+QUOTES = "“”‘’"
 
 #: terms jieba splits that a reader takes as one word (the issue 18 list and the bundled
 #: playlists' names): a break inside them reads as a typo from across a hall
@@ -242,20 +246,31 @@ def glue(text: str) -> str:
     paragraphs = []
     for paragraph in plain.split("\n"):
         joined = joined_places(paragraph)
-        paragraphs.append(
-            "".join((WORD_JOINER + ch) if i in joined else ch for i, ch in enumerate(paragraph))
-        )
+        paragraphs.append("".join(_mark(paragraph, i, joined) + ch for i, ch in enumerate(paragraph)))
     return "\n".join(paragraphs)
 
 
+def _mark(text: str, i: int, joined: set[int]) -> str:
+    """What goes before text[i]: a joiner where no break may fall; a zero-width space where
+    one may fall beside a quote, which Qt never breaks at by itself (Unicode's line
+    breaking keeps every quotation mark with both neighbours: 入选全国“枫桥式…” was one
+    unbreakable run); nothing elsewhere."""
+    if i in joined:
+        return WORD_JOINER
+    beside_quote = text[i] in QUOTES or text[i - 1] in QUOTES
+    if i > 0 and beside_quote and not text[i].isspace() and not text[i - 1].isspace():
+        return BREAK_HERE  # before an opening quote or after a closing one (kinsoku joins the others)
+    return ""
+
+
 def unglue(text: str) -> str:
-    """text without the joiners glue put in."""
-    return text.replace(WORD_JOINER, "")
+    """text without the marks glue put in."""
+    return text.replace(WORD_JOINER, "").replace(BREAK_HERE, "")
 
 
 def pieces(text: str) -> list[str]:
-    """text cut where a line may break, each piece glued inside: joined again they give
-    glue(text) for one paragraph. A prefix of whole pieces is where text may be elided."""
+    """text cut where a line may break, each piece glued inside (one paragraph). A prefix
+    of whole pieces is where text may be elided."""
     plain = unglue(text)
     joined = joined_places(plain) if any(is_wide(ch) for ch in plain) else set()
     out: list[str] = []
