@@ -199,7 +199,8 @@ def segment(text: str) -> tuple[str, ...] | None:
     if found is not None or _segmenter is None:
         return found
     words = tuple(_segmenter.lcut(text))  # type: ignore[attr-defined]  # jieba is untyped
-    _segments[text] = words
+    if len(_segments) < MAX_KEPT * 2:  # a show's texts; past that, segmented each time
+        _segments[text] = words
     return words
 
 
@@ -239,8 +240,11 @@ def joined_places(text: str) -> set[int]:
 @lru_cache(maxsize=4096)
 def glue(text: str) -> str:
     """text with a WORD JOINER at every place it must not break (see the module's doc);
-    line breaks the author wrote stay. Gluing glued text changes nothing."""
-    plain = unglue(text)
+    line breaks the author wrote stay. Gluing glued text changes nothing (and costs
+    nothing: eliding measures many glued prefixes, which are not segmented again)."""
+    if WORD_JOINER in text or BREAK_HERE in text:
+        return text
+    plain = text
     if not any(is_wide(ch) for ch in plain):
         return plain  # Latin text: Qt breaks only at spaces already
     paragraphs = []
