@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kiosk.remote.address import Address
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = ("check", "export", "schema", "report", "rehearse")
+SUBCOMMANDS = ("check", "export", "schema", "report", "rehearse", "fleet")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk import rehearse
 
             return rehearse.main(args[1:])
+        if args and args[0] == "fleet":  # Syncthing's configuration: its own parser
+            from kiosk import fleet
+
+            return fleet.main(args[1:])
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args)
         mistyped = _mistyped_subcommand(args)
@@ -96,7 +100,7 @@ def play_parser() -> argparse.ArgumentParser:
         prog="kiosk",
         description="Play a statistics playlist full-screen. Subcommands: "
         "check PLAYLIST..., export PLAYLIST --out DIR, schema, report LOG... [--csv], "
-        "rehearse PLAYLIST [--write].",
+        "rehearse PLAYLIST [--write], fleet configure FLEET.yaml --as NAME --home DIR.",
         epilog=cli_epilog() + " Exit codes: 0 success (SIGTERM too: a service manager's stop), "
         "1 runtime failure (no display, the X server refused), 2 bad input, 130 Ctrl+C (SIGINT); "
         "a show frozen for 30 s is ended by SIGUSR1 once every thread's stack is in the log.",

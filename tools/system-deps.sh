@@ -18,7 +18,9 @@ RUNTIME=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
 # reads the help overlay's pairing QR code back.
 # poppler-utils (pdffonts, pdftotext, pdftoppm) and qpdf: tests/qt/test_export_pdf.py reads
 # the exported PDF with tools that are not Qt (fonts embedded, text extractable, file sound).
-TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils
+# syncthing: tests/fleet run two Syncthing instances on 127.0.0.1 (headquarters and a
+# screen) set up by `kiosk fleet configure`, and play the screen's synced show.
+TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils syncthing
          chromium chromium-driver fonts-wqy-microhei zbar-tools poppler-utils qpdf)
 
 want=("${RUNTIME[@]}")
