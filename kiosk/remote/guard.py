@@ -54,3 +54,41 @@ def delay_for(failures: int) -> float:
     if failures <= FREE_FAILURES:
         return 0.0
     return float(min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - FREE_FAILURES - 1)))
+
+
+#: requests a second the server carries out at most, over bursts of BURST: a busy event is
+#: some 20 (ten phones polling, a desk's buttons); beyond, requests wait their turn, so that
+#: a flood of them cannot take Python's lock from the show's frames (bench/remote.py)
+RATE = 50.0
+BURST = 20
+
+
+class Pace:
+    """A token bucket shared by the request threads. A request beyond the rate is not
+    refused: its thread sleeps until its turn (holding nothing the show needs), so a
+    client that floods the server waits, and the show's share of the lock stays."""
+
+    def __init__(
+        self,
+        rate: float = RATE,
+        burst: int = BURST,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate, self.burst = rate, burst
+        self.clock, self.sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._tokens = float(burst)
+        self._last = clock()
+
+    def wait(self) -> float:
+        """Take a turn, sleeping until it comes; the seconds slept."""
+        with self._lock:
+            now = self.clock()
+            self._tokens = min(float(self.burst), self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1.0  # may go below zero: the turns already promised
+            delay = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+        if delay:
+            self.sleep(delay)
+        return delay

@@ -26,7 +26,7 @@ from kiosk import __version__
 from kiosk.remote import token as tokens
 from kiosk.remote.address import Address
 from kiosk.remote.errors import RequestError
-from kiosk.remote.guard import FailureGuard
+from kiosk.remote.guard import FailureGuard, Pace
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +160,7 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         self._body_read = False
         path = urlsplit(self.path).path
+        self.server.pace.wait()  # a flood of requests waits here, in its own threads
         try:
             if method == "GET" and path in self.server.static:
                 self._send_static(path)
@@ -320,6 +321,7 @@ class ControlServer(ThreadingHTTPServer):
         self.api = api
         self.token = token
         self.guard = guard or FailureGuard()
+        self.pace = Pace()
         self.static = static_files()
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__((address.host, address.port), Handler)

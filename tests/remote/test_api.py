@@ -481,3 +481,14 @@ def test_connections_beyond_the_limit_wait_for_a_free_thread(remote: Remote, mon
             sock.close()
     assert answer.status == 200
     assert 1.0 < waited < 8
+
+
+def test_a_flood_is_paced_at_the_servers_rate(remote: Remote) -> None:
+    from kiosk.remote.guard import BURST, RATE
+
+    count = 80
+    start = time.monotonic()
+    answers = remote.wait([remote.submit("GET", "/api/status") for _ in range(count)])
+    took = time.monotonic() - start
+    assert {a.status for a in answers} == {200}
+    assert took >= (count - BURST) / RATE * 0.9  # beyond the burst, 50 a second

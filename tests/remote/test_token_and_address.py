@@ -14,7 +14,7 @@ from kiosk.cli import play_parser
 from kiosk.playlist import PlaylistError, load_playlist
 from kiosk.remote import token as tokens
 from kiosk.remote.address import Address, parse_address, reachable_host
-from kiosk.remote.guard import FREE_FAILURES, MAX_DELAY, FailureGuard, delay_for
+from kiosk.remote.guard import FREE_FAILURES, MAX_DELAY, FailureGuard, Pace, delay_for
 from kiosk.remote.service import wanted_address
 
 # ---------------------------------------------------------------- the token
@@ -176,3 +176,23 @@ def test_the_token_file_is_not_world_readable_even_with_a_loose_umask(tmp_path: 
         os.umask(old)
     assert mode_of(tmp_path / "loose" / tokens.TOKEN_FILE) == 0o600
     assert stat.S_IMODE((tmp_path / "loose").stat().st_mode) == 0o700
+
+
+# ---------------------------------------------------------------- the pace
+
+
+def test_the_pace_lets_a_burst_through_then_spaces_requests() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    pace = Pace(rate=50.0, burst=20, clock=lambda: now[0], sleep=sleep)
+    assert [pace.wait() for _ in range(20)] == [0.0] * 20  # ten phones at once: no wait
+    assert pace.wait() == pytest.approx(0.02)
+    assert pace.wait() == pytest.approx(0.04)  # the turns already promised come first
+    now[0] += 10.0  # quiet for a while: the burst is back, never more
+    assert [pace.wait() for _ in range(20)] == [0.0] * 20
+    assert pace.wait() > 0
+    assert slept == pytest.approx([0.02, 0.04, 0.02])
