@@ -111,7 +111,7 @@ class ShowApi:
         command = parse_command(name)
         text = parse_argument(command, argument)
         result: Json = self.bridge.call(lambda: self._run(command, text))
-        log.info("remote: %s%s", command.value, f" {text}" if text else "")
+        log.info("remote: command %s%s carried out", command.value, f" {text}" if text else "")
         return result
 
     def _run(self, command: Command, argument: str) -> Json:

@@ -171,15 +171,24 @@ class Handler(BaseHTTPRequestHandler):
                                    status=401)
             route, match = self._route(method, path, routes)
             route(self, match)
+            self._log_change(method, path, HTTPStatus.OK)
         except RequestError as refusal:
             if not self._body_read:
                 self.close_connection = True  # an unread body must not be taken for the next request
             self.send_json(refusal.status, refusal.as_json())
+            if refusal.status != HTTPStatus.UNAUTHORIZED:  # that one has its own warning
+                self._log_change(method, path, refusal.status, refusal.message)
         except Exception:
             log.exception("remote: %s %s failed", method, path)
             self.close_connection = True
             error = {"error": "internal error; the kiosk log has it"}
             self.send_json(HTTPStatus.INTERNAL_SERVER_ERROR, error)
+
+    def _log_change(self, method: str, path: str, status: int, refusal: str = "") -> None:
+        """Who changed the show, or tried to: every request but a GET, with the client."""
+        if method != "GET":
+            log.info("remote: %s %s from %s: %d%s", method, path[:200], self.client_address[0], status,
+                     f" ({refusal})" if refusal else "")
 
     @staticmethod
     def _routes_for(path: str) -> tuple[dict[str, Route], re.Match[str]] | None:

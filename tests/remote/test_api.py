@@ -492,3 +492,15 @@ def test_a_flood_is_paced_at_the_servers_rate(remote: Remote) -> None:
     took = time.monotonic() - start
     assert {a.status for a in answers} == {200}
     assert took >= (count - BURST) / RATE * 0.9  # beyond the burst, 50 a second
+
+
+def test_changes_are_logged_with_the_client(remote: Remote, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.remote")
+    command(remote, "next")
+    command(remote, "quit")
+    remote.call("GET", "/api/status")
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("remote: POST")]
+    assert lines[0] == "remote: POST /api/command from 127.0.0.1: 200"
+    assert lines[1].startswith("remote: POST /api/command from 127.0.0.1: 403 (quit is not taken remotely")
+    assert "command next carried out" in caplog.text
+    assert not any("GET /api/status" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
