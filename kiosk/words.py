@@ -139,6 +139,11 @@ def preload(
         for text in dict.fromkeys(texts):
             for paragraph in text.split("\n"):
                 segment(paragraph)
+                line = paragraph.strip()
+                if line.startswith("- "):  # a text slide's bullet is drawn without its mark
+                    segment(line[2:].strip())
+                elif line != paragraph:
+                    segment(line)
         if cache is not None:
             save_cache(cache)
 

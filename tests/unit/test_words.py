@@ -4,6 +4,8 @@ The layouts themselves are checked in tests/qt/test_word_breaks.py."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,19 @@ def test_a_broken_cache_file_is_no_cache(tmp_path: Path) -> None:
     cache.write_text(json.dumps({"甲乙": ["甲", "丙"]}), encoding="utf-8")
     words.use_cache(cache)
     assert words.segment("甲乙") != ("甲", "丙")  # words that do not make up the text are refused
+
+
+def test_the_next_start_breaks_between_words_before_jieba_loads(tmp_path: Path) -> None:
+    """A show keeps its texts' words in the state folder; the next start reads them and its
+    first slide breaks between words while jieba is not loaded yet (a fresh process)."""
+    cache = tmp_path / "words.json"
+    words.preload(["- 推动135个市县执法办案管理中心提质增效"], cache=cache, delay=0).join(timeout=30)
+    script = (
+        "import sys; from pathlib import Path; from kiosk import words; "
+        "words.use_cache(Path(sys.argv[1])); "
+        "print(words.ready(), words.WORD_JOINER in words.glue('推动135个市县执法办案管理中心提质增效').split('办')[1][:1])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(cache)], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "True"], result.stderr
