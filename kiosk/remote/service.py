@@ -85,9 +85,12 @@ class RemoteService:
     def port(self) -> int:
         return self.server.port if self.server is not None else self.address.port
 
-    def pairing_url(self) -> str:
+    def pairing_url(self) -> str | None:
         """The phone page's address with the token in the fragment (never sent to a server,
-        never in a log or a Referer)."""
+        never in a log or a Referer); None when the server listens on this PC only, where
+        no phone can reach it."""
+        if self.address.is_loopback:
+            return None
         return f"http://{reachable_host(self.address)}:{self.port}/#token={self.token}"
 
     def stop(self) -> None:
