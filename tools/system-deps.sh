@@ -20,7 +20,8 @@ RUNTIME=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-rende
 # the exported PDF with tools that are not Qt (fonts embedded, text extractable, file sound).
 # syncthing: tests/fleet run two Syncthing instances on 127.0.0.1 (headquarters and a
 # screen) set up by `kiosk fleet configure`, and play the screen's synced show.
-TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils syncthing
+# shellcheck: actionlint checks the CI workflow's shell steps with it (test_ci_workflow.py).
+TESTING=(xvfb xauth xdotool imagemagick openbox wmctrl x11-xserver-utils x11-utils syncthing shellcheck
          chromium chromium-driver fonts-wqy-microhei zbar-tools poppler-utils qpdf)
 
 want=("${RUNTIME[@]}")
