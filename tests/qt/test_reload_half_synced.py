@@ -19,6 +19,7 @@ from kiosk.player import Player
 from kiosk.playlist import load_playlist
 from kiosk.reload import Reloader, sync_temporaries
 from kiosk.window import ShowWindow
+from tests.e2e.xvfb import close_to
 
 SHOW = """
 defaults: {duration: 30s, transition: none}
@@ -94,7 +95,9 @@ def test_a_playlist_before_its_picture_waits_without_a_badge(qtbot, folder: Path
     assert wall.badges == {""} and wall.reported() == []
     # The new slide plays its picture, not a placeholder: the set was complete when taken in.
     wall.player.go_to("new")
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: wall.window.view.model.id == "new", timeout=3000)
+    picture = wall.window.view.render_image(320, 180)
+    assert close_to(QColor(picture.pixel(160, 90)), "#27ae60")
     assert wall.window.overlay.state.badge == ""
 
 
