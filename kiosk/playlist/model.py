@@ -998,16 +998,30 @@ class RemoteSettings(Strict):
 class PlaylistSettings(Strict):
     """Everything in a playlist but its slides (validated on its own by the loader)."""
 
-    version: Literal[1] = 1
-    title: Text | None = None
-    theme: str = "police-blue"
+    version: Literal[1] = Field(
+        default=1, description="The playlist language's version: 1, the only one yet."
+    )
+    title: Text | None = Field(
+        default=None,
+        description="The show's name: the window's title, status.json, an exported PDF's title "
+        "(not on slides).",
+    )
+    theme: str = Field(
+        default="police-blue",
+        description="police-blue or light (built in), or the path of a theme YAML file.",
+    )
     footer: Text | None = Field(
         default=None,
         description="The line at the bottom of every slide, for example your department's name; "
         "it replaces the theme's footer (built-in themes have none).",
     )
-    defaults: Defaults = Field(default_factory=Defaults)
-    loop: Flag = True
+    defaults: Defaults = Field(
+        default_factory=Defaults,
+        description="What every slide takes unless it says otherwise: duration, transition.",
+    )
+    loop: Flag = Field(
+        default=True, description="After the last slide, the first again (false: the last stays)."
+    )
     sync: Literal["clock"] | None = Field(
         default=None,
         description="clock: the slide on air follows the wall clock, so screens whose clocks are "

@@ -252,3 +252,10 @@ def test_status_json_says_when_the_slide_came_on_air_not_when_it_was_written(tmp
     since = datetime.fromisoformat(content["on_air_since"])
     # the fake clock ticks every 10 ms: the change is seen on the first tick at or after 10 s
     assert timedelta(0) <= since - (NOON_UTC + timedelta(seconds=10.0)) <= timedelta(milliseconds=10)
+
+
+def test_the_readme_lists_sync_among_the_playlist_keys() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "| `sync` | clock |  | clock: the slide on air follows the wall clock" in readme
