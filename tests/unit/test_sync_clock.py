@@ -259,3 +259,19 @@ def test_the_readme_lists_sync_among_the_playlist_keys() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "| `sync` | clock |  | clock: the slide on air follows the wall clock" in readme
+
+
+@pytest.mark.parametrize("jump", [+100.0, -100.0])
+def test_a_wall_clock_jump_is_followed_at_the_next_slide_change(tmp_path, jump: float) -> None:
+    """NTP steps the clock of a screen that was wrong: the slide on air keeps its time
+    (slide times run on the monotonic clock), and the next change finds the new place."""
+    clocks = Clocks(NOON_UTC + timedelta(seconds=1.0))
+    screen = make_player(tmp_path, clocks)
+    assert on_air(screen) == "one"
+    clocks.wall_start += timedelta(seconds=jump)  # the wall clock steps; the monotonic one does not
+    clocks.advance(5.0, screen)
+    assert on_air(screen) == "one" and screen.time_left() == pytest.approx(4.0, abs=0.02)
+    clocks.advance(4.05, screen)
+    fresh = make_player(tmp_path, clocks)  # a screen that always had the right time
+    assert on_air(screen) == on_air(fresh)
+    assert screen.time_left() == pytest.approx(fresh.time_left(), abs=0.02)
