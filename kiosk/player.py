@@ -471,10 +471,10 @@ class Player:
         Listeners hear `move` for a new slot, a state change when the slot is the same
         (unless `always`)."""
         self._adopt_pending()
-        now = self.clock()
-        plan = on_air(self.playlist.slides, self.wall())
+        now, wall = self.clock(), self.wall()
+        plan = on_air(self.playlist.slides, wall)
         durations = [self.playlist.duration_of(self.playlist.slides[i]) for i in plan]
-        found = loop_slot(durations, self._epoch_seconds())
+        found = loop_slot(durations, wall.timestamp())  # a naive wall time is local time
         if found is None:
             self.order, self.position, self._slot = [], None, None
             self._emit(move)
@@ -494,10 +494,6 @@ class Player:
         if self._held_at is not None:
             self._held_at = now
         self._emit(move if new_slot or always else Move.STATE)
-
-    def _epoch_seconds(self) -> float:
-        """Seconds since the POSIX epoch by the wall clock (a naive time is local time)."""
-        return self.wall().timestamp()
 
     def _hold_changed(self) -> None:
         """Pause or black began or ended: stop or resume the slide's clock."""
