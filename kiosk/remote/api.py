@@ -92,9 +92,24 @@ class ShowApi:
         self._latest = player.snapshot()
         player.subscribe(self._hear)  # in the GUI thread; snapshots are immutable
         self._images = PngCache(IMAGE_CACHE_BYTES)
+        self._alert: Json | None = None  # the alert on the wall, as JSON (made in the GUI thread)
+        self._follow_alerts(live)
 
     def _hear(self, snapshot: Snapshot) -> None:
         self._latest = snapshot
+
+    def _follow_alerts(self, live: LiveData | None) -> None:
+        """The alert on the wall for /api/status: LiveData says when it changes (and its
+        layer which one is up now: one restored at start came before this server)."""
+        changed = getattr(live, "alert_changed", None)
+        if changed is None:
+            return
+        changed.connect(self._alert_changed)
+        self._alert_changed(getattr(getattr(live, "layer", None), "active", None))
+
+    def _alert_changed(self, active: object) -> None:
+        as_json = getattr(active, "as_json", None)
+        self._alert = as_json() if callable(as_json) else None
 
     # ------------------------------------------------------------ status
 
@@ -103,6 +118,7 @@ class ShowApi:
         content = self.writer.content(snapshot)
         content["snapshot"]["time_left"] = time_left_now(snapshot, self.player.clock())
         content["live"] = self.live is not None
+        content["alert"] = self._alert  # replaced whole when it changes: never half made
         return content
 
     # ------------------------------------------------------------ commands

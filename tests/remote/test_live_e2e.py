@@ -79,6 +79,7 @@ def test_pushed_figures_and_alerts_on_the_wall_across_a_restart(tmp_path: Path) 
             restarted = settled_wall(display, tmp_path, "restarted")
             assert difference(restarted, alerted) < 1.5  # the alert and the pushed figure are back
             assert difference(picture(again), new_picture) < 0.5
+            assert again.call("GET", "/api/status").json["alert"]["alert"]["message"] == "紧急: 请从东门有序疏散"
             assert again.call("DELETE", "/api/alert").status == 200
             assert again.call("POST", "/api/alert", body={"message": "即将过期", "seconds": 2}).status == 200
             assert stop(again)[0] == 0

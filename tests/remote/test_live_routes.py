@@ -54,10 +54,13 @@ def test_an_alert_goes_up_and_comes_down(live_remote: Remote, caplog) -> None:
     assert live.layer.isVisible()
     status = live_remote.call("GET", "/api/status").json
     assert status["live"] is True
+    assert status["alert"]["alert"]["message"] == "寻找走失儿童: 红衣男孩, 5岁"
+    assert status["alert"]["source"] == "api"
     assert any("alert shown" in line for line in caplog.messages)
     cleared = live_remote.call("DELETE", "/api/alert")
     assert cleared.status == 200 and cleared.json["cleared"] is True
     live_remote.qtbot.waitUntil(lambda: not live.layer.isVisible(), timeout=5000)
+    assert live_remote.call("GET", "/api/status").json["alert"] is None
     again = live_remote.call("DELETE", "/api/alert")
     assert again.status == 404
     assert "no alert" in again.json["error"]

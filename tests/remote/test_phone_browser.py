@@ -113,9 +113,11 @@ def test_the_alert_form_puts_an_alert_on_the_wall_and_clears_it(browser, kiosk, 
     browser.find_element(By.ID, "alert-send").click()
     wait.until(lambda b: "shown" in text_of(b, "alert-result"))
     wait_for(lambda: not wall_is(COLORS[1]), message="the alert over the wall")
+    wait.until(lambda b: "alert up" in text_of(b, "state"))  # the page says what the wall shows
     browser.save_screenshot(str(tmp_path / "phone-alert-sent.png"))
     browser.find_element(By.ID, "alert-clear").click()
     wait.until(lambda b: "cleared" in text_of(b, "alert-result"))
     wait_for(lambda: wall_is(COLORS[1]), message="the slide back after clearing the alert")
+    wait.until(lambda b: "alert up" not in text_of(b, "state"))
     browser.find_element(By.ID, "alert-clear").click()  # nothing left to clear: said, not hidden
     wait.until(lambda b: "no alert" in text_of(b, "alert-result"))

@@ -75,9 +75,10 @@ function render(status) {
   pause.querySelector("span").textContent = snap.paused ? "继续 Resume" : "暂停 Pause";
   pause.classList.toggle("on", snap.paused);
   $("black").classList.toggle("on", snap.blacked);
-  const words = [snap.blacked ? "黑屏 black" : null, snap.paused ? "暂停 paused" : null,
-    snap.ended ? "已结束 ended" : null].filter(Boolean);
-  say(words.length ? words.join(" · ") : "播放中 playing", false);
+  const words = [status.alert ? "紧急通知中 alert up" : null, snap.blacked ? "黑屏 black" : null,
+    snap.paused ? "暂停 paused" : null, snap.ended ? "已结束 ended" : null].filter(Boolean);
+  $("alert-clear").classList.toggle("on", Boolean(status.alert && status.alert.source === "api"));
+  say(words.length ? words.join(" · ") : "播放中 playing", Boolean(status.alert));
   const version = status.playlist.version;
   if (shown.slide !== snap.slide || shown.playlist !== version) {
     shown.slide = snap.slide;
