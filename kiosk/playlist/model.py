@@ -358,7 +358,10 @@ class SlideBase(Strict):
     when: When | None = None
     background: str | None = Field(default=None, description="A colour or an image path.")
     skip: Flag = False
-    notes: Text | None = Field(default=None, description="Words for the speaker: shown in the presenter view (--presenter), never on the wall.")
+    notes: Text | None = Field(
+        default=None,
+        description="Words for the speaker: shown in the presenter view (--presenter), never on the wall.",
+    )
     source: Text | None = Field(default=None, description="A small citation line.")
 
     # ---- the registry's facts (class variables, never playlist fields)
