@@ -90,12 +90,14 @@ class ShowApi:
         self.window, self.player, self.bridge, self.writer, self.live = window, player, bridge, writer, live
         self._render = render or self._render_final_frame
         self._latest = player.snapshot()
+        writer.observe(self._latest)  # the playlist on air now: a later one is a reload
         player.subscribe(self._hear)  # in the GUI thread; snapshots are immutable
         self._images = PngCache(IMAGE_CACHE_BYTES)
         self._alert: Json | None = None  # the alert on the wall, as JSON (made in the GUI thread)
         self._follow_alerts(live)
 
     def _hear(self, snapshot: Snapshot) -> None:
+        self.writer.observe(snapshot)  # notes a reload's time, as status.json's writer does
         self._latest = snapshot
 
     def _follow_alerts(self, live: LiveData | None) -> None:

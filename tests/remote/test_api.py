@@ -504,3 +504,22 @@ def test_changes_are_logged_with_the_client(remote: Remote, caplog) -> None:
     assert lines[1].startswith("remote: POST /api/command from 127.0.0.1: 403 (quit is not taken remotely")
     assert "command next carried out" in caplog.text
     assert not any("GET /api/status" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+
+
+def test_the_phone_page_fetches_nothing_from_elsewhere() -> None:
+    import re as regex
+
+    from kiosk.remote.server import static_files
+
+    for name, (data, _) in static_files().items():
+        text = data.decode("utf-8")
+        assert not regex.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text, regex.IGNORECASE), name
+        assert "@import" not in text and "<iframe" not in text, name
+
+
+def test_status_notes_a_reload(remote: Remote) -> None:
+    from kiosk.playlist import load_playlist
+
+    assert remote.call("GET", "/api/status").json["last_reload"] is None
+    remote.player.replace_playlist(load_playlist(remote.path))
+    assert remote.call("GET", "/api/status").json["last_reload"] is not None
