@@ -119,7 +119,7 @@ class StatusWriter:
         #: when the slide on air came on (to the millisecond, noted as the player said so,
         #: not when the coalesced write happened): screens in step compare these
         self.on_air_since: datetime | None = None
-        self._on_air: int | None = None
+        self._on_air: str | int | None = None  # the slide's id (its index when it has none)
         self._playlist: object = None
         self._versions = VersionCache()
         self._failing = False
@@ -129,9 +129,11 @@ class StatusWriter:
         if self._playlist is not None and snapshot.playlist is not self._playlist:
             self.last_reload = self.wall()
         self._playlist = snapshot.playlist
-        if snapshot.move in SLIDE_MOVES or snapshot.index != self._on_air:
+        # A reload that keeps the slide on screen (found by id) does not put it on afresh.
+        on_air = None if snapshot.slide is None else snapshot.slide.id or snapshot.index
+        if snapshot.move in SLIDE_MOVES or on_air != self._on_air:
             self.on_air_since = self.wall()
-        self._on_air = snapshot.index
+        self._on_air = on_air
 
     def content(self, snapshot: Snapshot) -> dict[str, Any]:
         playlist = snapshot.playlist
