@@ -114,7 +114,8 @@ def test_the_playlists_remote_block_starts_it(show, qtbot, tmp_path: Path) -> No
     port = free_port()
     window, player, services = show(f"remote: {{port: {port}}}\n" + SHOW)
     services.start_remote()
-    assert services.remote is not None
+    assert services.remote is not None and services.remote.server is not None
+    assert services.remote.server.server_address[:2] == ("127.0.0.1", port)  # this PC only, unless named
     token = (tmp_path / "state" / "kiosk" / TOKEN_FILE).read_text().strip()
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(http_call, port, "POST", "/api/command", body={"command": "next"}, token=token)
