@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: they are not needed before the first f
     from kiosk.live import LiveData
     from kiosk.player import Player
     from kiosk.playlog import PlayLogger
+    from kiosk.presenter import PresenterWindow
     from kiosk.reload import Reloader
     from kiosk.remote.address import Address
     from kiosk.remote.service import RemoteService
@@ -236,6 +237,7 @@ def play(
     services = ShowServices(window, player, source=source or playlist.path, problems=list(problems))
     services.watchdog = watchdog
     services.remote_address = getattr(options, "remote", None)  # --remote (rehearse has none)
+    services.presenter = presenter  # its help overlay shows the phone remote's code too
 
     def quit_with(code: int) -> None:  # SIGINT / SIGTERM: the orderly way out
         window.quit()
@@ -295,6 +297,7 @@ class ShowServices:
         self.status: StatusPublisher | None = None
         self.remote_address: Address | None = None
         self.remote: RemoteService | None = None
+        self.presenter: PresenterWindow | None = None
         self.live: LiveData | None = None  # alerts and pushed figures: the server calls it
 
     def start(self) -> None:
@@ -356,7 +359,9 @@ class ShowServices:
                                live=self.live)  # start_live made it just before
         if remote.start():
             self.remote = remote
-            self.window.overlay.set_pairing(remote.pairing_url())
+            # The presenter's screen is the better place to scan it: the audience sees the wall.
+            for overlay in [self.window.overlay] + ([self.presenter.overlay] if self.presenter else []):
+                overlay.set_pairing(remote.pairing_url())
 
     def keep_last_good(self, playlist: Playlist) -> None:
         """Copy a playlist that loaded into the state folder, for the next boot

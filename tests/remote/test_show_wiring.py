@@ -165,3 +165,24 @@ def test_the_help_overlay_shows_a_pairing_code_phones_read(show, qtbot, tmp_path
     url = services.remote.pairing_url()
     assert url is not None and read.stdout.strip() == url
     assert "#token=" in url and "?" not in url and "0.0.0.0" not in url  # the address phones reach
+
+
+def test_the_presenter_views_help_shows_the_code_too(show, qtbot, tmp_path: Path) -> None:
+    from kiosk.presenter import PresenterWindow
+
+    window, _, services = show()
+    presenter = PresenterWindow(window)
+    qtbot.addWidget(presenter)
+    presenter.resize(1280, 720)
+    presenter.show()
+    services.presenter = presenter
+    services.remote_address = Address("0.0.0.0", free_port())
+    services.start_remote()
+    assert presenter.overlay.pairing is not None
+    assert presenter.overlay.pairing == window.overlay.pairing
+    presenter.overlay.set_state(help=True)
+    qtbot.wait(50)
+    picture = tmp_path / "presenter-help.png"
+    assert presenter.grab().save(str(picture))
+    read = subprocess.run(["zbarimg", "--quiet", "--raw", str(picture)], capture_output=True, text=True, timeout=60)
+    assert read.stdout.strip() == services.remote.pairing_url()
