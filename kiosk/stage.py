@@ -91,9 +91,8 @@ class Stage(QObject):
         else:
             self._enter(new_view)
         if old_view is not None:
-            old_view.stop()
             old_view.hide()
-            old_view.release_pictures()
+            old_view.dispose()
             old_view.deleteLater()
 
     def finish(self, *, view_too: bool = False) -> None:

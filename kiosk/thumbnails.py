@@ -125,6 +125,7 @@ def render_thumbnail(
             return view.render_image(width, height, 1.0)
         finally:
             # Parentless: dropping the view destroys it now, not at an event loop turn.
+            view.dispose()
             view.setParent(None)
             del view
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

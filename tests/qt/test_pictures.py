@@ -92,3 +92,25 @@ def test_slide_changes_reuse_their_pictures(qtbot, tmp_path) -> None:
         window.stage.finish(view_too=True)
     assert POOL.made == made, "a slide change made new screen-sized pictures"
     window.quit()
+
+
+def test_a_slide_that_left_keeps_no_pictures_or_layout(qtbot, tmp_path) -> None:
+    """Its Python object may live on in a reference cycle until the garbage collector
+    runs; what it held must not (an image slide's layout holds a screen-sized picture)."""
+    ensure_application()
+    path = tmp_path / "show.yaml"
+    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
+    playlist = load_playlist(path)
+    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
+    window = ShowWindow(player, slide_context(playlist))
+    qtbot.addWidget(window)
+    window.show_on(None, fullscreen=False, size=(640, 360))
+    player.start()
+    qtbot.waitExposed(window)
+    for _ in range(3):
+        leaving = window.stage.view
+        assert leaving is not None and leaving.layout() is not None
+        player.next()
+        window.stage.finish(view_too=True)
+        assert leaving._layout is None and leaving._background is None
+    window.quit()
