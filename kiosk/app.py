@@ -259,13 +259,12 @@ def play(
 
 
 def _segment_in_background(playlist: Playlist) -> None:
-    """Load the word segmenter (0.65 s) and segment every text of the playlist off the
-    show's thread, after the first frame: slides built later break between words
-    (kiosk/words.py), and the next start reads the words from the state folder."""
+    """Have every text of the playlist segmented into words by a child process, after
+    the first frame: slides built later break between words (kiosk/words.py), and the
+    next start reads the words from the state folder."""
     from kiosk import words
 
-    texts = (text for slide in playlist.slides for text in words.strings_in(slide.model_dump()))
-    words.preload(texts, words.cache_file())
+    words.preload(words.drawn_texts(playlist), words.cache_file())
 
 
 #: start the services anyway after this long if the first frame never paints (a hidden screen)

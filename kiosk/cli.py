@@ -31,6 +31,10 @@ SUBCOMMANDS = ("check", "export", "schema", "report", "rehearse", "fleet")
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        if args and args[0] == "_segment-words":  # the word child (kiosk/words.py): not for people
+            from kiosk import words
+
+            return words.child_main()
         if args and args[0] == "rehearse":  # plays a show: its own parser, like play's
             from kiosk import rehearse
 

@@ -111,7 +111,8 @@ def render_slides(
     from kiosk.app import slide_context
     from kiosk.slides import build_view
 
-    words.load()  # every slide breaks between words: export can wait for the dictionary
+    # Every slide breaks between words: export can wait for a word child (kiosk/words.py).
+    words.prepare(words.drawn_texts(playlist))
     context = slide_context(playlist)
     width, height = size
     for index, slide in enumerate(playlist.playable()):

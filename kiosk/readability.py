@@ -75,7 +75,7 @@ def readability_warnings(playlist: Playlist, document: Document, size: tuple[int
     from kiosk.app import ensure_application, slide_context
 
     ensure_application()
-    words.load()
+    words.prepare(words.drawn_texts(playlist))  # as the show breaks them (kiosk/words.py)
     context = slide_context(playlist)
     footer = context.theme.spec.footer
     problems: list[Problem] = []

@@ -18,11 +18,15 @@ Why jieba and not ICU's dictionary word breaks (PyICU, a C build against libicu)
 loads at once (13 to 45 ms) but splits words a reader takes as one, the issue's 纵|深
 among them, and 提|质|增|效, 芦苇|荡, 情|指|行 (measured on the issue's lines).
 
-jieba's dictionary takes about 0.65 s to load, more than the whole first frame, so it is
-loaded in the background (`preload`, after the first frame) or at once where waiting is
-fine (`load`: export, check). Until it is loaded, texts not yet segmented keep the number
-and punctuation rules only. Segmentations are kept by text in memory, and on disk in the
-state folder, so the next start's first slide breaks between words without jieba.
+jieba's dictionary takes about 0.65 s to load and 85 MB of memory that stay, more than
+the whole first frame and half the show's own memory, and loading it holds Python's lock
+(the show's frames stall). So no kiosk process loads it: a short-lived child process
+does (`kiosk _segment-words`, `segment_elsewhere`), segments the texts it is given, hands
+the words back and exits. The show has its playlist's texts segmented in the background
+after its first frame (`preload`), export and `check --size` before they draw (`prepare`).
+Texts no batch had (a line composed at draw time) keep the number and punctuation rules,
+are noted, and go to the next batch. Segmentations are kept by text in memory, and on
+disk in the state folder, so the next start's first slide breaks between words at once.
 
 Qt-free.
 """
@@ -33,13 +37,19 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.state import state_folder
+
+if TYPE_CHECKING:
+    from kiosk.playlist.model import Playlist
 
 WORD_JOINER = "\u2060"
 #: a break allowed where Qt would not break by itself (beside a quotation mark)
@@ -105,15 +115,23 @@ _segments: dict[str, tuple[str, ...]] = {}
 _cache_path: Path | None = None
 _segmenter: object | None = None  # jieba's Tokenizer, once loaded
 _loader: threading.Thread | None = None
+_missed: dict[str, None] = {}  # texts asked for and not segmented yet (the next batch's)
+#: texts remembered for the next batch at the most
+MAX_MISSED = 2_000
+#: the word child's command after the program: `kiosk _segment-words` (kiosk/cli.py)
+CHILD_COMMAND = "_segment-words"
+#: a batch is given up after this long (a child that hangs must not keep a show waiting)
+CHILD_TIMEOUT_SECONDS = 120.0
 
 
 def ready() -> bool:
-    """Whether jieba is loaded (every text is then segmented into words)."""
+    """Whether jieba is loaded in this process (the word child, tests)."""
     return _segmenter is not None
 
 
 def load() -> None:
-    """Load jieba now (about 0.65 s the first time in a process; nothing after)."""
+    """Load jieba in this process (about 0.65 s and 85 MB): the word child does; a show,
+    export and check use `segment_elsewhere` instead."""
     global _segmenter
     with _lock:
         if _segmenter is not None:
@@ -132,28 +150,101 @@ def load() -> None:
 def preload(
     texts: Iterable[str], cache: Path | None = None, delay: float = PRELOAD_DELAY_SECONDS
 ) -> threading.Thread:
-    """Segment texts in a background thread, `delay` seconds from now (loading jieba
-    first), then keep the segmentations in `cache` (a JSON file) for the next start.
-    Returns the thread."""
+    """Have texts segmented in a child process from a background thread, `delay` seconds
+    from now (the thread only waits for the child: the show's frames go on), then keep
+    the segmentations in `cache` (a JSON file) for the next start. Texts drawn meanwhile
+    that no batch had go in a later batch. Returns the thread."""
     global _loader
 
     def run() -> None:  # texts may be a generator: it runs here too, off the show's thread
         time.sleep(delay)
-        load()
-        for text in dict.fromkeys(texts):
-            for paragraph in text.split("\n"):
-                segment(paragraph)
-                line = paragraph.strip()
-                if line.startswith("- "):  # a text slide's bullet is drawn without its mark
-                    segment(line[2:].strip())
-                elif line != paragraph:
-                    segment(line)
-        if cache is not None:
-            save_cache(cache)
+        batch = list(texts)
+        for _ in range(3):  # the playlist's texts, then what was drawn without words
+            if not segment_elsewhere(batch):
+                return
+            if cache is not None:
+                save_cache(cache)
+            batch = list(_missed)
+            if not batch:
+                return
+            time.sleep(delay)
 
     _loader = threading.Thread(target=run, name="kiosk-words", daemon=True)
     _loader.start()
     return _loader
+
+
+def prepare(texts: Iterable[str]) -> bool:
+    """Segment texts now, in a child process, before drawing them (export, check)."""
+    return segment_elsewhere(texts)
+
+
+def child_command() -> list[str]:
+    """How to start the word child: this program again (the one-folder build is the
+    kiosk executable itself; from source, `python -m kiosk`)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_COMMAND]
+    return [sys.executable, "-m", "kiosk", CHILD_COMMAND]
+
+
+def segment_elsewhere(texts: Iterable[str], timeout: float = CHILD_TIMEOUT_SECONDS) -> bool:
+    """Segment the paragraphs of texts not segmented yet in a child process that loads
+    jieba, and keep its words here. False (logged) when the child failed: the texts then
+    keep the number and punctuation rules."""
+    todo: dict[str, None] = {}
+    for text in texts:
+        for paragraph in unglue(text).split("\n"):
+            if paragraph not in _segments and any(is_wide(ch) for ch in paragraph):
+                todo[paragraph] = None
+    if not todo:
+        return True
+    try:
+        done = subprocess.run(
+            child_command(),
+            input=json.dumps(list(todo), ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+            check=False,
+        )
+        found = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        _log.warning("the word segmenter did not run: %s", exc)
+        return False
+    if not isinstance(found, dict):
+        _log.warning("the word segmenter failed (exit %s): %s", done.returncode, done.stderr.strip()[-300:])
+        return False
+    for text, words in found.items():
+        if isinstance(text, str) and isinstance(words, list) and "".join(map(str, words)) == text:
+            _segments[text] = tuple(map(str, words))
+            _missed.pop(text, None)
+    glue.cache_clear()  # texts glued without words are glued again
+    return True
+
+
+def child_main() -> int:
+    """`kiosk _segment-words`: a JSON list of texts on stdin, their words as a JSON object
+    (text -> list of words) on stdout. Loads jieba: it runs in a process of its own."""
+    texts = json.load(sys.stdin)
+    if not isinstance(texts, list):
+        print("kiosk _segment-words: expected a JSON list of texts", file=sys.stderr)
+        return 2
+    load()
+    out = {text: list(segment(text) or (text,)) for text in texts if isinstance(text, str)}
+    json.dump(out, sys.stdout, ensure_ascii=False)
+    return 0
+
+
+def drawn_texts(playlist: Playlist) -> Iterator[str]:
+    """The texts a playlist's slides draw: every string of every slide, and the lines the
+    slides compose from them (the source line, the playlist's footer)."""
+    for slide in playlist.slides:
+        yield from strings_in(slide.model_dump())
+        if slide.source:
+            yield f"来源:{slide.source}"  # as kiosk/slides/paint.py's slide_chrome writes it
+    if playlist.footer:
+        yield str(playlist.footer)
 
 
 def cache_file() -> Path:
@@ -205,8 +296,12 @@ def segment(text: str) -> tuple[str, ...] | None:
     """The words of text (jieba's, cached by text), or None while jieba is not loaded and
     the text was not segmented before."""
     found = _segments.get(text)
-    if found is not None or _segmenter is None:
+    if found is not None:
         return found
+    if _segmenter is None:
+        if len(_missed) < MAX_MISSED and any(is_wide(ch) for ch in text):
+            _missed[text] = None  # for the next batch
+        return None
     words = tuple(_segmenter.lcut(text))  # type: ignore[attr-defined]  # jieba is untyped
     if len(_segments) < MAX_KEPT * 2:  # a show's texts; past that, segmented each time
         _segments[text] = words

@@ -164,6 +164,20 @@ def test_check_the_bundled_playlist(program: Path, bundle_root: Path, tmp_path: 
     )
 
 
+def test_the_frozen_word_child_segments_chinese(program: Path, tmp_path: Path) -> None:
+    """The show, export and check have words segmented by the program itself started as
+    a child (kiosk/words.py): jieba and its dictionary must be in the build."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [str(program), "_segment-words"], input=json.dumps(["推动135个市县执法办案管理中心提质增效"]),
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=run_env(tmp_path), check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "办案管理中心" in json.loads(done.stdout)["推动135个市县执法办案管理中心提质增效"]
+
+
 def test_check_reports_a_bad_playlist(program: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nslides:\n  - type: stat\n    label: x\n    value: 九十九\n", encoding="utf-8")
