@@ -178,6 +178,44 @@ def test_the_frozen_word_child_segments_chinese(program: Path, tmp_path: Path) -
     assert "办案管理中心" in json.loads(done.stdout)["推动135个市县执法办案管理中心提质增效"]
 
 
+def test_the_frozen_control_server_serves_the_phone_page(program: Path, tmp_path: Path) -> None:
+    """kiosk --remote from the build: the phone page's files came along (kiosk/remote/static)
+    and the API answers with the operator's token."""
+    import json
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "frozen-test-token-" + "x" * 16
+    show = subprocess.Popen(
+        [str(program), "--remote", f"127.0.0.1:{port}", "--quit-after", "60"],
+        cwd=tmp_path, env=run_env(tmp_path, KIOSK_REMOTE_TOKEN=token),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:
+            assert show.poll() is None, show.stderr.read() if show.stderr else ""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+                    page = answer.read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in page.lower()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/status", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.load(answer)["snapshot"]["slide"]  # the show on air, through the API
+    finally:
+        show.terminate()
+        show.wait(timeout=30)
+
+
 def test_check_reports_a_bad_playlist(program: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nslides:\n  - type: stat\n    label: x\n    value: 九十九\n", encoding="utf-8")
