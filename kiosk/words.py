@@ -299,6 +299,10 @@ def segment(text: str) -> tuple[str, ...] | None:
     if found is not None:
         return found
     if _segmenter is None:
+        found = _inside_known(text)
+        if found is not None:
+            _segments[text] = found
+            return found
         if len(_missed) < MAX_MISSED and any(is_wide(ch) for ch in text):
             _missed[text] = None  # for the next batch
         return None
@@ -306,6 +310,26 @@ def segment(text: str) -> tuple[str, ...] | None:
     if len(_segments) < MAX_KEPT * 2:  # a show's texts; past that, segmented each time
         _segments[text] = words
     return words
+
+
+def _inside_known(text: str) -> tuple[str, ...] | None:
+    """The words of text when it is part of a text segmented already: a slide sets a
+    phrase of a line on its own (breaks.py splits at punctuation), and the phrase's
+    words are the line's words that fall inside it (cut at its ends)."""
+    if not any(is_wide(ch) for ch in text):
+        return None
+    for known, words in list(_segments.items()):
+        at = known.find(text)
+        if at < 0 or len(known) == len(text):
+            continue
+        end, start, inside = at + len(text), 0, []
+        for word in words:
+            low, high = max(start, at), min(start + len(word), end)
+            if low < high:
+                inside.append(known[low:high])
+            start += len(word)
+        return tuple(inside)
+    return None
 
 
 def is_wide(ch: str) -> bool:

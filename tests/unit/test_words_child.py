@@ -66,3 +66,20 @@ def test_the_child_command_answers_json() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "".join(json.loads(done.stdout)["被找到的老人"]) == "被找到的老人"
+
+
+def test_a_phrase_of_a_segmented_line_has_that_lines_words() -> None:
+    """A slide may set a phrase of a line on its own (breaks.py splits at punctuation):
+    it gets the line's words that fall inside it, with no batch of its own."""
+    found = fresh_python(
+        """
+        import json
+        from kiosk import words
+        words.segment_elsewhere(["实现监督制约和执法效能“双提升”"])
+        print(json.dumps({"phrase": words.segment("实现监督制约和执法效能"),
+                          "cut": words.segment("制约和执法效"), "missed": list(words._missed)}))
+        """
+    )
+    assert found["phrase"] == ["实现", "监督制约", "和", "执法", "效能"]
+    assert found["cut"] == ["制约", "和", "执法", "效"]
+    assert found["missed"] == []
