@@ -15,10 +15,11 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QPalette, QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QColor, QPalette, QResizeEvent, QScreen
 from PySide6.QtWidgets import QWidget
 
 from kiosk.commands import Command
+from kiosk.dialogs import ShowDialogs
 from kiosk.input import FORCED, ShowInput
 from kiosk.overlays import OverlayWidget, OverviewWidget, ProgressBar
 from kiosk.placement import Placement
@@ -40,7 +41,7 @@ def _default_contexts(playlist: Playlist) -> SlideContext:
     return slide_context(playlist)
 
 
-class ShowWindow(QWidget):
+class ShowWindow(ShowDialogs, QWidget):
     """The window the audience sees."""
 
     reload_requested = Signal()
@@ -70,13 +71,13 @@ class ShowWindow(QWidget):
         self.progress = ProgressBar(self.theme, self._progress_now, self)
         self.progress.setVisible(self.theme.spec.progress_bar)
         self.overview = OverviewWidget(self.theme, self)
-        self.overview.chosen.connect(lambda position: self._go_to(str(position + 1)))
+        self.overview.chosen.connect(lambda position: self.go_to(str(position + 1)))
         self.overview.closed.connect(self.setFocus)
         self.black = QWidget(self)
         self._paint_black(self.black)
         self.black.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.black.hide()
-        self.input = ShowInput(self, clock=player.clock, intercept=self._modal_key)
+        self.input = ShowInput(self, clock=player.clock, intercept=self.modal_key)
         self.input.command.connect(self.run)
         self.input.goto_changed.connect(
             lambda text, error: self.overlay.set_state(goto_text=text, goto_error=error)
@@ -166,7 +167,7 @@ class ShowWindow(QWidget):
             Command.PREVIOUS: player.previous,
             Command.FIRST: player.first,
             Command.LAST: player.last,
-            Command.GOTO: lambda: self._go_to(argument),
+            Command.GOTO: lambda: self.go_to(argument),
             Command.PAUSE: player.toggle_pause,
             Command.RESUME: lambda: player.set_paused(False),
             Command.BLACK: player.toggle_black,
@@ -177,28 +178,6 @@ class ShowWindow(QWidget):
             Command.QUIT: lambda: self._quit_command(forced=argument == FORCED),
         }
         actions[command]()
-
-    def _go_to(self, target: str) -> None:
-        self.setFocus()
-        if self.player.go_to(target):
-            self.input.cancel_goto()
-        else:
-            self.input.goto_failed(target)
-
-    def _modal_key(self, event: QKeyEvent) -> bool:
-        """Keys the open overview or help take before the command map does."""
-        if self.overview.isVisible():
-            self.overview.keyPressEvent(event)
-            return True
-        if self.overlay.state.help and event.key() == Qt.Key.Key_Escape and self.input.goto_text is None:
-            self.overlay.set_state(help=False)
-            return True
-        return False
-
-    def open_overview(self) -> None:
-        self.overview.setGeometry(self.rect())
-        self.overview.open(self.thumbnails, self.snapshot.position or 0)
-        self.overview.setFocus()
 
     def _quit_command(self, *, forced: bool) -> None:
         if self.lock and not forced:

@@ -17,11 +17,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk import drawing
 from kiosk.commands import Command
+from kiosk.dialogs import ShowDialogs
 from kiosk.input import ShowInput
 from kiosk.overlays import OverlayWidget, OverviewWidget
 from kiosk.player import Snapshot
@@ -89,7 +90,7 @@ def badges_of(snapshot: Snapshot) -> tuple[str, ...]:
     return tuple(found) or ("播放中 ON AIR",)
 
 
-class PresenterWindow(QWidget):
+class PresenterWindow(ShowDialogs, QWidget):
     """The presenter's window; `note` says why it is a window (one screen only)."""
 
     def __init__(
@@ -111,13 +112,14 @@ class PresenterWindow(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.live = LivePane(show.stage, show, self, blacked=lambda: self.snapshot.blacked)
         self.pictures = SlidePictures(build, lambda: show.stage.context_for(self.snapshot.playlist))
-        self.strip = SlideStrip(show.thumbnails, lambda: self.theme, self)
+        self.thumbnails = show.thumbnails  # one cache for the strip, the overview and the wall's
+        self.strip = SlideStrip(self.thumbnails, lambda: self.theme, self)
         self.strip.chosen.connect(lambda position: self.run(Command.GOTO, str(position + 1)))
         self.overview = OverviewWidget(self.theme, self)
         self.overview.chosen.connect(lambda position: self.run(Command.GOTO, str(position + 1)))
         self.overview.closed.connect(self.setFocus)
         self.overlay = OverlayWidget(self.theme, self, lock=show.lock)  # go-to entry and help
-        self.input = ShowInput(self, clock=self.player.clock, intercept=self._modal_key, hide_cursor=False)
+        self.input = ShowInput(self, clock=self.player.clock, intercept=self.modal_key, hide_cursor=False)
         self.input.command.connect(self.run)
         self.input.goto_changed.connect(
             lambda text, error: self.overlay.set_state(goto_text=text, goto_error=error)
@@ -204,35 +206,17 @@ class PresenterWindow(QWidget):
         """A command given here: the presenter's own view things stay here, the rest go
         to the show (the wall), exactly as if given there."""
         if command is Command.GOTO:
-            self._go_to(argument)
+            # Straight to the player: a jump from here leaves a black wall black, so the
+            # presenter can line up the next slide unseen, then bring the picture back with B.
+            self.go_to(argument)
         elif command is Command.OVERVIEW:
-            self.overview.setGeometry(self.rect())
-            self.overview.open(self.show_window.thumbnails, self.snapshot.position or 0)
-            self.overview.setFocus()
+            self.open_overview()
         elif command is Command.HELP:
             self.overlay.set_state(help=not self.overlay.state.help)
         elif command is Command.FULLSCREEN:
             self.placement.toggle_fullscreen()
         else:
             self.show_window.run(command, argument)
-
-    def _go_to(self, target: str) -> None:
-        """Jumps from here leave a black wall black: the presenter can line up the next
-        slide unseen, then bring the picture back with B."""
-        self.setFocus()
-        if self.player.go_to(target):
-            self.input.cancel_goto()
-        else:
-            self.input.goto_failed(target)
-
-    def _modal_key(self, event: QKeyEvent) -> bool:
-        if self.overview.isVisible():
-            self.overview.keyPressEvent(event)
-            return True
-        if self.overlay.state.help and event.key() == Qt.Key.Key_Escape and self.input.goto_text is None:
-            self.overlay.set_state(help=False)
-            return True
-        return False
 
     # ------------------------------------------------------------ keeping up with the wall
 
