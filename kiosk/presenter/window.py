@@ -47,6 +47,8 @@ TICK_MS = 250
 #: notes are set no smaller than this share of the window's shorter side (2.6 % is
 #: 28 px at 1080: readable at arm's length on a lectern monitor)
 NOTES_MIN, NOTES_MAX = 2.6, 4.4
+#: the time left turns amber from this many seconds on
+URGENT_SECONDS = 10
 
 
 def clock_text(seconds: float) -> str:
@@ -66,6 +68,7 @@ class PresenterState:
     label: str  # the slide's title or first label
     notes: str
     time_left: str  # "0:12", or what stands still ("已暂停")
+    seconds_left: float | None  # the same in seconds while the slide's time runs
     slide_progress: float  # 0..1 of the slide's time used
     loop_left: str  # "本轮还剩 5:20" or ""
     elapsed: str  # since the show started
@@ -164,12 +167,14 @@ class PresenterWindow(ShowDialogs, QWidget):
         clock = self.player.clock()
         slide = snapshot.slide
         progress = snapshot.progress(clock)
+        seconds_left = self._running_left(snapshot.time_left, snapshot, clock)
         return PresenterState(
             counter=snapshot.counter,
             slide_id=(slide.id or "") if slide is not None else "",
             label=slide.label_for_humans() if slide is not None else "",
             notes=str(slide.notes or "") if slide is not None else "",
-            time_left=self._time_left(snapshot, clock),
+            time_left=self._time_left(snapshot, seconds_left),
+            seconds_left=seconds_left,
             slide_progress=progress,
             loop_left=self._loop_left(snapshot, clock),
             elapsed=clock_text(clock - self.started_at),
@@ -185,8 +190,8 @@ class PresenterWindow(ShowDialogs, QWidget):
             return None
         return max(0.0, left - (clock - snapshot.taken_at))
 
-    def _time_left(self, snapshot: Snapshot, clock: float) -> str:
-        left = self._running_left(snapshot.time_left, snapshot, clock)
+    @staticmethod
+    def _time_left(snapshot: Snapshot, left: float | None) -> str:
         if left is not None:
             return clock_text(left)
         if snapshot.ended:
@@ -376,11 +381,7 @@ class PresenterWindow(ShowDialogs, QWidget):
         left_font = self.theme.number_font(min(inner.height() * 0.62, vmin * 8))
         left_width = drawing.text_size("0:00:00", left_font)[0]
         number = QRectF(inner.left(), inner.top(), left_width, inner.height() * 0.72)
-        urgent = (
-            state.time_left[:1].isdigit()
-            and self._seconds_left() is not None
-            and (self._seconds_left() or 0) <= 10
-        )
+        urgent = state.seconds_left is not None and state.seconds_left <= URGENT_SECONDS
         drawing.draw_text(
             painter, number, state.time_left, left_font, QColor("#ffb74d") if urgent else TEXT, wrap=False
         )
@@ -402,9 +403,6 @@ class PresenterWindow(ShowDialogs, QWidget):
         for i, text in enumerate(rows):
             row = QRectF(side.left(), bar.bottom() + vmin + i * row_height, side.width(), row_height)
             drawing.draw_text(painter, row, text, font, TEXT if i == 0 else MUTED, wrap=False)
-
-    def _seconds_left(self) -> float | None:
-        return self._running_left(self.snapshot.time_left, self.snapshot, self.player.clock())
 
     def _paint_next(self, painter: QPainter, layout: PresenterLayout, state: PresenterState) -> None:
         box = layout.next
