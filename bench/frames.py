@@ -65,6 +65,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def paused_show(folder: Path, size: tuple[int, int]):
+    """The bench playlist playing in a window of `size`, paused (frames are driven by hand,
+    no slide moves on meanwhile): the show window and its player, for the benches that
+    measure the show with something beside it (bench/presenter.py, bench/remote.py)."""
+    from kiosk.app import ensure_application, slide_context
+    from kiosk.player import Player
+    from kiosk.playlist import load_playlist
+    from kiosk.window import ShowWindow
+
+    ensure_application()
+    path = folder / "bench.yaml"
+    path.write_text(BENCH_PLAYLIST, encoding="utf-8")
+    playlist = load_playlist(path)
+    player = Player(playlist)
+    show = ShowWindow(player, slide_context(playlist))
+    show.show_on(None, fullscreen=False, size=size)
+    player.start()
+    player.set_paused(True)
+    return show, player
+
+
 def _summary(times_ms: list[float]) -> dict[str, float]:
     return {
         "frame_ms_p50": statistics.median(times_ms),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.frames import ANIMATED_SLIDES, BENCH_PLAYLIST, TRANSITIONS, percentile
+from bench.frames import ANIMATED_SLIDES, TRANSITIONS, paused_show, percentile
 
 
 def _stats(prefix: str, times: list[float]) -> dict[str, float]:
@@ -33,23 +33,13 @@ def _stats(prefix: str, times: list[float]) -> dict[str, float]:
 def measure(frames: int = 120, size: tuple[int, int] = (1920, 1080)) -> dict[str, dict[str, float]]:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import ensure_application, slide_context
-    from kiosk.player import Player
-    from kiosk.playlist import load_playlist
+    from kiosk.app import ensure_application
     from kiosk.presenter import PresenterWindow
-    from kiosk.window import ShowWindow
 
     app = ensure_application()
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.yaml"
-        path.write_text(BENCH_PLAYLIST, encoding="utf-8")
-        playlist = load_playlist(path)
-        player = Player(playlist)
-        show = ShowWindow(player, slide_context(playlist))
-        show.show_on(None, fullscreen=False, size=size)
-        player.start()
-        player.set_paused(True)  # frames are driven by hand; no slide moves on meanwhile
+        show, player = paused_show(Path(folder), size)
         presenter = PresenterWindow(show)
         presenter.resize(*size)
         presenter.show()

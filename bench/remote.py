@@ -42,7 +42,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.frames import ANIMATED_SLIDES, BENCH_PLAYLIST, percentile
+from bench.frames import ANIMATED_SLIDES, paused_show, percentile
 
 TOKEN = "bench-remote-token-0123456789"  # a fixed token: the bench never touches the user's state folder
 TICK = 1 / 60
@@ -134,25 +134,15 @@ def hammer(port: int, clients: int) -> dict[str, Any]:
 def measure(frames: int = 120, clients: int = 8, size: tuple[int, int] = (1920, 1080)) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import ensure_application, slide_context
-    from kiosk.player import Player
-    from kiosk.playlist import load_playlist
+    from kiosk.app import ensure_application
     from kiosk.remote.address import Address
     from kiosk.remote.service import RemoteService
-    from kiosk.window import ShowWindow
 
     app = ensure_application()
     os.environ["KIOSK_REMOTE_TOKEN"] = TOKEN
     results: dict[str, Any] = {load: {} for load in LOADS}
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.yaml"
-        path.write_text(BENCH_PLAYLIST, encoding="utf-8")
-        playlist = load_playlist(path)
-        player = Player(playlist)
-        show = ShowWindow(player, slide_context(playlist))
-        show.show_on(None, fullscreen=False, size=size)
-        player.start()
-        player.set_paused(True)  # frames are driven by hand; no slide moves on meanwhile
+        show, player = paused_show(Path(folder), size)
         service = RemoteService(show, player, Address("127.0.0.1", 0), state=Path(folder))
         assert service.start()
         results["picture_render_ms"] = _cold_pictures(service, app)
