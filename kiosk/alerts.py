@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from kiosk.playlist.load import validate_document
-from kiosk.playlist.model import Duration, Strict, Text
+from kiosk.playlist.model import Duration, Strict, Text, local_time
 from kiosk.playlist.safeyaml import load_file
 from kiosk.refusals import refusal
 from kiosk.remote.errors import RequestError
@@ -99,12 +99,7 @@ class Alert(Strict):
     @classmethod
     def _local_time(cls, value: datetime | None) -> datetime | None:
         """Times are the display PC's local time, as in a playlist's `when`."""
-        if value is not None and value.tzinfo is not None:
-            try:
-                value = value.astimezone().replace(tzinfo=None)
-            except (OverflowError, OSError, ValueError):
-                raise ValueError(f"{value.isoformat()} is out of the range of dates") from None
-        return value
+        return local_time(value)
 
     @field_validator("seconds")
     @classmethod

@@ -215,6 +215,17 @@ class Transition(Strict):
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
+def local_time(value: datetime | None) -> datetime | None:
+    """Times are the display PC's local time (see schedule.py); one written with a zone
+    (2024-01-10T08:00+08:00) is turned into local time here, so all compare."""
+    if value is not None and value.tzinfo is not None:
+        try:
+            value = value.astimezone().replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"{value.isoformat()} is out of the range of dates") from None
+    return value
+
+
 class When(Strict):
     """A window of time in which a slide is on air (all given parts must hold)."""
 
@@ -250,14 +261,7 @@ class When(Strict):
     @field_validator("from_", "until")
     @classmethod
     def _local_time(cls, value: datetime | None) -> datetime | None:
-        """Times are the display PC's local time (see schedule.py); one written with a zone
-        (2024-01-10T08:00+08:00) is turned into local time here, so all compare."""
-        if value is not None and value.tzinfo is not None:
-            try:
-                value = value.astimezone().replace(tzinfo=None)
-            except (OverflowError, OSError, ValueError):
-                raise ValueError(f"{value.isoformat()} is out of the range of dates") from None
-        return value
+        return local_time(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> When:
