@@ -62,23 +62,11 @@ def app() -> QApplication:
     return instance
 
 
-def strings_in(value: object) -> Iterator[str]:
-    """Every string in a slide's fields, however deep."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from strings_in(item)
-
-
 def authored_texts(playlist_path: Path) -> set[str]:
     """The playlist's texts and each of their lines (a body's bullets without their marks),
     without whitespace (the slides drop a space they break at)."""
     playlist = load_playlist(playlist_path)
-    texts = [text for slide in playlist.slides for text in strings_in(slide.model_dump())]
+    texts = [text for slide in playlist.slides for text in words.strings_in(slide.model_dump())]
     lines = [line.strip().lstrip("-*•").strip() for text in texts for line in [text, *text.splitlines()]]
     return {"".join(line.split()) for line in lines}
 
