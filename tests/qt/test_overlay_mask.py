@@ -4,19 +4,15 @@ bar repaints only the pixels that change colour."""
 
 from __future__ import annotations
 
-import textwrap
-from datetime import datetime
-
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import ensure_application, slide_context
+from kiosk.app import ensure_application
 from kiosk.commands import Command
 from kiosk.overlays import ProgressBar
-from kiosk.player import Player
-from kiosk.playlist import load_playlist
 from kiosk.theme import load_theme
 from kiosk.window import ShowWindow
+from tests.qt.shows import playing_window
 
 SHOW = """
 defaults: {duration: 10s, transition: none}
@@ -40,17 +36,7 @@ class Paints(QObject):
 
 
 def make_window(qtbot, tmp_path) -> ShowWindow:
-    ensure_application()
-    path = tmp_path / "show.yaml"
-    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
-    playlist = load_playlist(path)
-    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
-    window = ShowWindow(player, slide_context(playlist))
-    qtbot.addWidget(window)
-    window.show_on(None, fullscreen=False, size=(960, 540))
-    player.start()
-    qtbot.waitExposed(window)
-    return window
+    return playing_window(qtbot, tmp_path, SHOW, size=(960, 540))
 
 
 def test_a_count_up_does_not_repaint_the_overlay(qtbot, tmp_path) -> None:

@@ -5,7 +5,6 @@ unchanged (the leaving slide's final frame, the coming slide's first)."""
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime
 
 import numpy as np
 from PySide6.QtCore import QSize
@@ -13,10 +12,9 @@ from PySide6.QtGui import QImage, QPixmap
 
 from kiosk.app import ensure_application, slide_context
 from kiosk.pictures import POOL, PicturePool
-from kiosk.player import Player
 from kiosk.playlist import load_playlist
 from kiosk.slides import build_view
-from kiosk.window import ShowWindow
+from tests.qt.shows import playing_window
 
 SHOW = """
 defaults: {duration: 10s, transition: {type: fade, duration: 0.3s}}
@@ -61,16 +59,8 @@ def test_a_slides_take_picture_is_what_a_grab_shows(tmp_path) -> None:
 
 
 def test_slide_changes_reuse_their_pictures(qtbot, tmp_path) -> None:
-    ensure_application()
-    path = tmp_path / "show.yaml"
-    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
-    playlist = load_playlist(path)
-    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
-    window = ShowWindow(player, slide_context(playlist))
-    qtbot.addWidget(window)
-    window.show_on(None, fullscreen=False, size=(640, 360))
-    player.start()
-    qtbot.waitExposed(window)
+    window = playing_window(qtbot, tmp_path, SHOW)
+    player = window.player
     POOL.clear()
 
     def change() -> None:
@@ -97,16 +87,8 @@ def test_slide_changes_reuse_their_pictures(qtbot, tmp_path) -> None:
 def test_a_slide_that_left_keeps_no_pictures_or_layout(qtbot, tmp_path) -> None:
     """Its Python object may live on in a reference cycle until the garbage collector
     runs; what it held must not (an image slide's layout holds a screen-sized picture)."""
-    ensure_application()
-    path = tmp_path / "show.yaml"
-    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
-    playlist = load_playlist(path)
-    player = Player(playlist, wall=lambda: datetime(2027, 1, 10, 12))
-    window = ShowWindow(player, slide_context(playlist))
-    qtbot.addWidget(window)
-    window.show_on(None, fullscreen=False, size=(640, 360))
-    player.start()
-    qtbot.waitExposed(window)
+    window = playing_window(qtbot, tmp_path, SHOW)
+    player = window.player
     for _ in range(3):
         leaving = window.stage.view
         assert leaving is not None and leaving.layout() is not None

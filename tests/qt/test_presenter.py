@@ -3,7 +3,6 @@ state snapshot, what the presenter view says it shows, and its pixels (offscreen
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -13,11 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from kiosk.app import ensure_application, slide_context
+from kiosk.app import ensure_application
 from kiosk.cli import play_parser
 from kiosk.commands import Command
-from kiosk.player import Player
-from kiosk.playlist import load_playlist
 from kiosk.presenter import (
     ONE_SCREEN_NOTE,
     PresenterWindow,
@@ -27,6 +24,7 @@ from kiosk.presenter import (
 )
 from kiosk.presenter.layout import presenter_layout
 from kiosk.window import ShowWindow
+from tests.qt.shows import playing_window
 
 NOTES = "先讲全年破案总数，再请大家看右边的同比变化：近1700个派出所设立了派驻式调解室。"
 SHOW = f"""
@@ -58,17 +56,9 @@ def clock() -> FakeClock:
 
 
 def make_show(qtbot, tmp_path, clock: FakeClock, *, lock: bool = False) -> ShowWindow:
-    ensure_application()
-    path = tmp_path / "show.yaml"
-    path.write_text(textwrap.dedent(SHOW), encoding="utf-8")
-    playlist = load_playlist(path)
-    player = Player(playlist, clock=clock, wall=lambda: datetime(2027, 1, 10, 9, 30))
-    show = ShowWindow(player, slide_context(playlist), lock=lock)
-    qtbot.addWidget(show)
-    show.show_on(None, fullscreen=False, size=(960, 540))
-    player.start()
-    qtbot.waitExposed(show)
-    return show
+    return playing_window(
+        qtbot, tmp_path, SHOW, size=(960, 540), clock=clock, wall=lambda: datetime(2027, 1, 10, 9, 30), lock=lock
+    )
 
 
 @pytest.fixture

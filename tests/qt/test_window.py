@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -12,10 +11,8 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import ensure_application, slide_context
-from kiosk.player import Player
-from kiosk.playlist import load_playlist
 from kiosk.window import ShowWindow
+from tests.qt.shows import playing_window
 
 SHOW = """
 defaults: {duration: 10s, transition: none}
@@ -39,17 +36,9 @@ def clock() -> FakeClock:
 
 
 def make_window(qtbot, tmp_path, clock: FakeClock, text: str = SHOW, *, lock: bool = False) -> ShowWindow:
-    ensure_application()
-    path = tmp_path / "show.yaml"
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    playlist = load_playlist(path)
-    player = Player(playlist, clock=lambda: clock.now, wall=lambda: datetime(2024, 1, 10, 12))
-    window = ShowWindow(player, slide_context(playlist), lock=lock)
-    qtbot.addWidget(window)
-    window.show_on(None, fullscreen=False, size=(640, 360))
-    player.start()
-    qtbot.waitExposed(window)
-    return window
+    return playing_window(
+        qtbot, tmp_path, text, clock=lambda: clock.now, wall=lambda: datetime(2024, 1, 10, 12), lock=lock
+    )
 
 
 @pytest.fixture
