@@ -30,8 +30,15 @@ from kiosk.remote.guard import FailureGuard, Pace
 
 log = logging.getLogger(__name__)
 
-#: the largest request body read; a larger one is refused (413) unread
+#: the largest request body read; a larger one is refused (413) unparsed
 MAX_BODY = 64 * 1024
+#: after refusing a request whose body it did not read, the server reads and drops what
+#: the client is still sending, at most this many bytes for at most this long, before it
+#: closes: closing with unread bytes makes the kernel reset the connection, and a client
+#: still sending its body would see a broken pipe instead of the answer (a lingering
+#: close, as Apache and nginx do)
+LINGER_BYTES = 16 * 1024 * 1024
+LINGER_SECONDS = 3.0
 #: seconds a connection may stay silent (mid-request or between keep-alive requests)
 #: before its thread lets it go: a client that opens connections and sends nothing
 #: (slowloris) holds a thread for this long at most
@@ -157,6 +164,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._handle("DELETE")
 
+    #: whether the request's body, if it has one, was read (a refusal before that leaves
+    #: it unread; see LINGER_BYTES)
+    _body_read = False
+
     def _handle(self, method: str) -> None:
         self._body_read = False
         path = urlsplit(self.path).path
@@ -278,6 +289,36 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def finish(self) -> None:
+        super().finish()  # the answer is written out
+        if self.close_connection and not self._body_read and self._has_body():
+            self._drain_unread_body()
+
+    def _has_body(self) -> bool:
+        headers = getattr(self, "headers", None)  # none when the request line was refused
+        if headers is None:
+            return False
+        length = headers.get("Content-Length", "").strip()
+        chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
+        return (length.isdigit() and int(length) > 0) or chunked
+
+    def _drain_unread_body(self) -> None:
+        """Tell the client the answer is complete (half-close), then read and drop what
+        it is still sending until it closes, LINGER_BYTES or LINGER_SECONDS."""
+        connection: socket.socket = self.connection
+        deadline = time.monotonic() + LINGER_SECONDS
+        left = LINGER_BYTES
+        try:
+            connection.shutdown(socket.SHUT_WR)
+            while left > 0 and (remaining := deadline - time.monotonic()) > 0:
+                connection.settimeout(remaining)
+                chunk = connection.recv(min(left, 65536))
+                if not chunk:
+                    return  # the client read the answer and closed
+                left -= len(chunk)
+        except OSError:
+            pass  # reset, timed out or gone: nothing more to do for this client
 
     def _send_static(self, path: str) -> None:
         data, kind = self.server.static[path]
