@@ -140,18 +140,21 @@ def measure(frames: int = 120, size: tuple[int, int] = (1920, 1080)) -> dict[str
 
 def _frames(widget, set_progress, frames: int, app) -> list[float]:
     times = []
+    shown = 0.0
     for frame in range(frames + 5):
-        t = frame / frames
+        t = min(1.0, frame / frames)
         started = time.perf_counter()
-        set_progress(min(1.0, t))
-        # What the show repaints on this tick: a slide's animated area (SlideView.
-        # repaint_area; the whole slide on its first and last frames), or all of a
-        # transition. (Until 2026-11-30 this repainted the whole slide every frame.)
-        area = widget.repaint_area(min(1.0, t)) if hasattr(widget, "repaint_area") else None
-        if area is None:
+        set_progress(t)
+        # What the show repaints on this tick: what changed on a slide since the last
+        # frame (SlideView.repaint_region; the whole slide on its first and last frames),
+        # or all of a transition. (Until 2026-11-30 this repainted the whole slide every
+        # frame; until 2026-12-01 all of a slide's animated area.)
+        region = widget.repaint_region(t, shown) if hasattr(widget, "repaint_region") else None
+        shown = t
+        if region is None:
             widget.repaint()
-        else:
-            widget.repaint(area)
+        elif not region.isEmpty():
+            widget.repaint(region)
         elapsed = (time.perf_counter() - started) * 1000
         if frame >= 5:  # the first frames warm caches (glyphs, gradients)
             times.append(elapsed)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QEasingCurve, QRect, QRectF, Qt, QVariantAnimation, Signal
-from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QRegion, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.pictures import POOL
@@ -99,16 +99,16 @@ class SlideView(QWidget):
 
     def set_progress(self, t: float) -> None:
         t = min(1.0, max(0.0, float(t)))
-        self._progress = t
+        since, self._progress = self._progress, t
         try:
-            area = self.repaint_area(t)  # a slide's own code runs here: it may raise
+            region = self.repaint_region(t, since)  # a slide's own code runs here: it may raise
         except Exception:
             self._fail("animating")
             return
-        if area is None:
+        if region is None:
             self.update()
-        else:
-            self.update(area)
+        elif not region.isEmpty():
+            self.update(region)
 
     def animated_area(self, layout: Any) -> QRectF | None:
         """The part of the slide that the entry animation changes between its first and
@@ -119,6 +119,32 @@ class SlideView(QWidget):
         a full 1920x1080 frame is most of the cost of a count-up (bench/peers). The tests
         check that a frame painted this way equals a whole repaint, pixel for pixel."""
         return None
+
+    def changed_areas(self, layout: Any, since: float, t: float) -> list[QRectF] | None:
+        """The parts of animated_area that change from progress `since` to `t` (since < t):
+        none when nothing does; None for all of animated_area (the default).
+
+        A slide whose parts settle one by one says so: once a stats grid's cards have
+        landed, only their counting numbers change, and repainting just those roughly
+        halves a 4K frame (bench/frames)."""
+        return None
+
+    def repaint_region(self, t: float, since: float) -> QRegion | None:
+        """What the show repaints for progress t when the last frame showed `since`: the
+        slide's changed areas, or repaint_area(t); None for the whole slide."""
+        whole = self.repaint_area(t)
+        if whole is None or not 0.0 < since < t:
+            return None if whole is None else QRegion(whole)
+        try:
+            areas = self.changed_areas(self.layout(), since, t)
+        except Exception:
+            return None  # painting will meet the same problem, and report it
+        if areas is None:
+            return QRegion(whole)
+        region = QRegion()
+        for area in areas:
+            region = region.united(area.toAlignedRect().adjusted(-1, -1, 1, 1).intersected(whole))
+        return region
 
     def repaint_area(self, t: float) -> QRect | None:
         """The rectangle to repaint for progress t; None for the whole slide. The first

@@ -35,6 +35,7 @@ from kiosk.slides.figure import (
     count_seconds,
     fit_number_px,
     group_colors,
+    number_area,
     number_glyphs,
     paint_number,
     paint_qualifiers,
@@ -338,6 +339,21 @@ class StatsView(SlideView):
         for card in layout.cards[1:]:
             area = area.united(card.rect)
         return sprite_reach(area, extra=2).adjusted(0, 0, 0, abs(layout.rise))
+
+    def changed_areas(self, layout: StatsLayout, since: float, t: float) -> list[QRectF]:
+        """A card still rising or fading in changes all over; a landed one only where its
+        number counts or its arrow fades in; one not in yet, nowhere."""
+        areas = []
+        for index, card in enumerate(layout.cards):
+            if self.card_in(index, t) <= 0:
+                continue
+            if self.card_in(index, since) < 1.0:
+                areas.append(sprite_reach(card.rect, extra=2).adjusted(0, 0, 0, abs(layout.rise)))
+            elif self.figure_text(index, since) != self.figure_text(index, t) or self.detail_opacity(
+                index, since
+            ) != self.detail_opacity(index, t):
+                areas.append(number_area(card.group))
+        return areas
 
     def paint_content(self, painter: QPainter, layout: StatsLayout, t: float) -> None:
         if layout.title_sprite is not None:
