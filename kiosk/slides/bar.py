@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QWidget
@@ -24,6 +23,7 @@ from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height, text_units
+from kiosk.slides.qtgraph import pg
 from kiosk.slides.sprites import Sprite, draw_all, text_sprite
 from kiosk.theme import Metrics, Theme, color
 

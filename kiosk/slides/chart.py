@@ -1,7 +1,8 @@
 """What the chart slides (bar, line, pie) share: the pyqtgraph scene and a few helpers.
 
-pyqtgraph is imported here and only here (and in the chart modules that import this one),
-so it loads when the first chart slide is built, never for a show that opens on a title.
+pyqtgraph is imported here (through kiosk/slides/qtgraph.py, which spares it making every
+Qt class) and in the chart modules that import this one, so it loads when the first chart
+slide is built, never for a show that opens on a title.
 
 How the charts reach the screen: the plotted shapes are pyqtgraph graphics items
 (BarGraphItem, PlotCurveItem, our PieItem) in a QGraphicsScene that has no view. Each
@@ -18,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QWidget
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QGraphicsScene, QWidget
 from kiosk.playlist.model import SlideBase
 from kiosk.slides.base import SlideContext, SlideView
 from kiosk.slides.layout import TitleBlock, body_area, title_block
+from kiosk.slides.qtgraph import pg
 from kiosk.slides.sprites import Sprite, paint_sprite
 from kiosk.theme import Metrics, Theme, color
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QWidget
@@ -21,6 +20,7 @@ from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView, palette_color, spread
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title
+from kiosk.slides.qtgraph import pg
 from kiosk.theme import Metrics
 
 #: show a marker on every point up to this many points (beyond, only the ends are marked)

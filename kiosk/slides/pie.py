@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
@@ -23,6 +22,7 @@ from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView, palette_color, spread
 from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title, tallest_height
+from kiosk.slides.qtgraph import pg
 from kiosk.theme import Metrics, Theme
 
 #: inner radius of the donut as a share of the outer one
