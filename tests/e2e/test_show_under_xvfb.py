@@ -29,7 +29,7 @@ def test_keys_on_a_real_display(tmp_path) -> None:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         try:
-            wait_for(lambda: xdotool_search(display), message="the kiosk window")
+            wait_for(lambda: xdotool_search(display), timeout=60, message="the kiosk window", process=process)
             window = xdotool_search(display)
             geometry = xdotool(display, "getwindowgeometry", window)
             assert "Geometry: 1280x720" in geometry, geometry  # covers the screen without a WM

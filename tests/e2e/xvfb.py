@@ -162,14 +162,31 @@ def screenshot(display: str, target: Path) -> QImage:
 
 
 def wait_for(
-    condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.2, message: str = "condition"
+    condition: Callable[[], object],
+    timeout: float = 20.0,
+    interval: float = 0.2,
+    message: str = "condition",
+    process: subprocess.Popen | None = None,
 ) -> None:
+    """Poll condition until it holds. With the process under test: fail at once, with its
+    exit code and what it printed, if it ends first, and say whether it still ran."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"kiosk ended ({process.returncode}) before {message}: {_printed(process)}")
         time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {message}")
+    state = "" if process is None else f" (kiosk still running: {process.poll() is None})"
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {message}{state}")
+
+
+def _printed(process: subprocess.Popen) -> str:
+    try:
+        out, err = process.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError):
+        return "(its output could not be read)"
+    return f"stdout: {str(out)[-2000:]!r} stderr: {str(err)[-4000:]!r}"
 
 
 def close_to(color: QColor, expected: str, tolerance: int = 24) -> bool:
