@@ -49,24 +49,27 @@ def _dir_for(name: str, source: ModuleType, original: Names | None) -> Names:
     return __dir__
 
 
-def import_pyqtgraph() -> ModuleType:
-    """pyqtgraph, its Qt mirrors filled on use (the first call imports it)."""
+def import_pyqtgraph() -> None:
+    """Import pyqtgraph with its Qt mirrors filled on use (the first call; later ones
+    find it imported and do nothing)."""
     if "pyqtgraph" in sys.modules:
-        return sys.modules["pyqtgraph"]
+        return
     modules = {name: importlib.import_module(f"PySide6.{name}") for name in MIRRORED}
-    originals = {name: vars(module).get("__dir__") for name, module in modules.items()}
+    originals: dict[str, Names | None] = {name: vars(m).get("__dir__") for name, m in modules.items()}
     for name, module in modules.items():
         module.__dir__ = _dir_for(name, module, originals[name])  # type: ignore[method-assign]
     try:
-        import pyqtgraph
+        importlib.import_module("pyqtgraph")
     finally:
         for name, module in modules.items():
-            if originals[name] is None:
+            original = originals[name]
+            if original is None:
                 del module.__dir__
             else:
-                module.__dir__ = originals[name]  # type: ignore[method-assign]
-    return pyqtgraph
+                module.__dir__ = original  # type: ignore[method-assign]
 
 
-pg = import_pyqtgraph()
+import_pyqtgraph()
+import pyqtgraph as pg  # noqa: E402  (imported just above; bound here for the chart modules)
+
 __all__ = ["pg"]
