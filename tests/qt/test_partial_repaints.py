@@ -127,3 +127,18 @@ def test_a_stats_grid_repaints_only_its_counting_numbers_once_its_cards_have_lan
 
 def _pixels(region: QRegion) -> int:
     return sum(rect.width() * rect.height() for rect in region)
+
+
+@pytest.mark.parametrize("kind", ["pie", "bar"])
+def test_a_chart_repaints_only_what_moved_since_the_last_frame(app: QApplication, kind: str) -> None:
+    """A pie repaints the ring it swept (from the slice it was in), a bar chart the ends
+    of its growing bars and their values: well under the chart area they used to."""
+    playlist = load_playlist(resources.data() / "examples" / "every-slide-type.yaml")
+    slide = next(s for s in playlist.slides if s.type == kind)
+    view = build_view(slide, slide_context(playlist))
+    view.resize(3840, 2160)
+    view.set_progress(0.0)
+    whole_animation = view.repaint_area(0.5)
+    changed = view.repaint_region(0.5, 0.49)
+    assert whole_animation is not None and changed is not None and not changed.isEmpty()
+    assert _pixels(changed) < 0.4 * _pixels(QRegion(whole_animation)), (changed, whole_animation)
