@@ -19,7 +19,7 @@ from kiosk.playlist.model import LineSlide
 from kiosk.slides import paint
 from kiosk.slides.base import SlideContext
 from kiosk.slides.chart import ChartView, palette_color, spread
-from kiosk.slides.layout import TitleBlock, clamp01, fit_common, paint_title
+from kiosk.slides.layout import TitleBlock, body_area, clamp01, fit_common, paint_title
 from kiosk.slides.qtgraph import pg
 from kiosk.theme import Metrics
 
@@ -317,6 +317,21 @@ class LineView(ChartView):
                 options.update(fillLevel=layout.base_y, brush=QBrush(gradient))
             curve.setData(layout.xs, ys, **options)
 
+    def changed_areas(self, layout: LineLayout, since: float, t: float) -> list[QRectF]:
+        """The band the lines' lead crossed since the last frame, with the dots that lead
+        them and the markers it reached, and the end values while they fade in."""
+        body = body_area(layout.frame)
+        reach = layout.radius * 2.6 + 3  # the leading dot's halo, and its antialiased edge
+        left, right = self.lead_x(layout, since) - reach, self.lead_x(layout, t) + reach
+        areas = [QRectF(left, body.top(), right - left, body.height())]
+        if self._end_opacity(since) != self._end_opacity(t):
+            areas += [box.adjusted(-2, -2, 2, 2) for box in layout.end_boxes]
+        return areas
+
+    def _end_opacity(self, t: float) -> float:
+        """The values at the lines' ends fade in over the last tenth of the drawing."""
+        return clamp01((self.drawn_fraction(t) - 0.9) / 0.1)
+
     def paint_content(self, painter: QPainter, layout: LineLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.frame)
         self._paint_axes(painter, layout)
@@ -324,7 +339,7 @@ class LineView(ChartView):
         clip = QRectF(0, 0, lead, self.height())
         self.paint_still_chart(painter, layout, clip=clip)
         self._paint_markers(painter, layout, t, lead)
-        end_opacity = clamp01((self.drawn_fraction(t) - 0.9) / 0.1)
+        end_opacity = self._end_opacity(t)
         for box, text, color in zip(layout.end_boxes, self.end_texts(), self.colors, strict=True):
             paint.draw_text(painter, box, text, layout.end_font, color, wrap=False, opacity=end_opacity)
 
