@@ -71,6 +71,8 @@ from kiosk.theme import Metrics
 START_DEGREES = 240.0
 #: ... and how far it runs clockwise when full (open at the bottom)
 SWEEP_DEGREES = 300.0
+#: the filled arc is built of pieces of at most this many degrees at fixed angles (arc_outline)
+CHUNK_DEGREES = 30.0
 #: ring thickness as a share of its radius
 THICKNESS = 0.17
 #: seconds the ring fills and the number counts
@@ -278,6 +280,21 @@ class GaugeView(SlideView):
             area = area.united(sprite_reach(layout.note_box))
         return area
 
+    def changed_areas(self, layout: GaugeLayout, since: float, t: float) -> list[QRectF]:
+        """The arc's growing end (from a piece before the one it was in, see arc_outline),
+        the number while it counts and the note while it fades in."""
+        areas = []
+        before, after = self.sweep_angle(since), self.sweep_angle(t)
+        if after != before:
+            settled = max(0.0, (min(before, after) // CHUNK_DEGREES - 1) * CHUNK_DEGREES)
+            end = arc_outline(layout.arc_rect, max(after, before), layout.thickness, since=settled)
+            areas.append(end.boundingRect().adjusted(-2, -2, 2, 2))
+        if self.figure_text(since) != self.figure_text(t):
+            areas.append(number_area(layout.group))
+        if layout.note_box is not None and self.detail_opacity(since) != self.detail_opacity(t):
+            areas.append(sprite_reach(layout.note_box))
+        return areas
+
     def paint_content(self, painter: QPainter, layout: GaugeLayout, t: float) -> None:
         draw_all(painter, layout.still)
         sweep = self.sweep_angle(t)
@@ -332,11 +349,20 @@ def ring_texture(sprite: Sprite, dpr: float) -> QBrush:
     return brush
 
 
-def arc_outline(arc_rect: QRectF, sweep: float, thickness: float) -> QPainterPath:
-    """The outline of the filled arc (round caps) from the start, clockwise by sweep degrees."""
+def arc_outline(arc_rect: QRectF, sweep: float, thickness: float, since: float = 0.0) -> QPainterPath:
+    """The outline of the filled arc (round caps) clockwise by sweep degrees, from the
+    start or from `since` degrees after it.
+
+    The arc is built of CHUNK_DEGREES pieces at fixed angles, so a longer arc has the same
+    curves as a shorter one up to the shorter one's last piece: a frame changes pixels
+    only near the arc's growing end (GaugeView.changed_areas), not all along its edges."""
     path = QPainterPath()
-    path.arcMoveTo(arc_rect, START_DEGREES)
-    path.arcTo(arc_rect, START_DEGREES, -sweep)
+    path.arcMoveTo(arc_rect, START_DEGREES - since)
+    done = since
+    while done < sweep:
+        step = min(CHUNK_DEGREES - done % CHUNK_DEGREES, sweep - done)
+        path.arcTo(arc_rect, START_DEGREES - done, -step)
+        done += step
     stroker = QPainterPathStroker()
     stroker.setWidth(thickness)
     stroker.setCapStyle(Qt.PenCapStyle.RoundCap)

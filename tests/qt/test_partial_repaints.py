@@ -129,11 +129,11 @@ def _pixels(region: QRegion) -> int:
     return sum(rect.width() * rect.height() for rect in region)
 
 
-@pytest.mark.parametrize("kind", ["pie", "bar", "line"])
+@pytest.mark.parametrize("kind", ["pie", "bar", "line", "gauge"])
 def test_a_chart_repaints_only_what_moved_since_the_last_frame(app: QApplication, kind: str) -> None:
     """A pie repaints the ring it swept (from the slice it was in), a bar chart the ends
-    of its growing bars and their values, a line chart the band its lead crossed: well
-    under the chart area they used to."""
+    of its growing bars and their values, a line chart the band its lead crossed, a gauge
+    its arc's growing end and the counting number: well under the area they used to."""
     playlist = load_playlist(resources.data() / "examples" / "every-slide-type.yaml")
     slide = next(s for s in playlist.slides if s.type == kind)
     view = build_view(slide, slide_context(playlist))
