@@ -138,6 +138,10 @@ class Stage(QObject):
 
     def _transition_done(self) -> None:
         if self.view is not None:
+            # The transition's last frame is the slide's first: shown from that picture,
+            # the hand-over costs a copy instead of a whole repaint (a late frame, every
+            # slide change, under Xvfb: bench/presented.py).
+            self.view.start_from(self.transition.take_last_frame())
             self._enter(self.view)
 
     def _enter(self, view: SlideView) -> None:

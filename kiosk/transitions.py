@@ -146,9 +146,17 @@ class TransitionWidget(QWidget):
             return
         self.hide()
         POOL.give(self._old)  # for the next slide change (kiosk/pictures.py)
+        self._old = None
+        self.finished.emit()  # the stage may take the new slide's picture (take_last_frame)
         POOL.give(self._new)
-        self._old = self._new = None
-        self.finished.emit()
+        self._new = None
+
+    def take_last_frame(self) -> QPixmap | None:
+        """The new slide's picture the transition ended on (while `finished` is being
+        emitted): that slide's own first frame, which it can show instead of painting it
+        again. The taker gives it back to the pool."""
+        picture, self._new = self._new, None
+        return picture
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._new is None:

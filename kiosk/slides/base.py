@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEasingCurve, QRect, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QRect, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QRegion, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
@@ -71,6 +71,11 @@ class SlideView(QWidget):
         self._layout: Any = None
         self._background: QPixmap | None = None
         self._background_image: QImage | None = None
+        #: this slide's first frame as a transition ended on it (start_from), and the
+        #: layout take_picture painted with (a push since then makes the picture stale)
+        self._first_frame: QPixmap | None = None
+        self._pictured_layout: Any = None
+        self._laid_out_for = QSize()  # the size the layout was made for
         self._broken = False
         self._last_frame = 0.0  # when the last animation frame was shown (frame_seconds)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -196,11 +201,17 @@ class SlideView(QWidget):
     def layout(self) -> Any:
         if self._layout is None:
             self._layout = self.compute_layout(self.metrics())
+            self._laid_out_for = self.size()
         return self._layout
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._layout = None
-        self.release_pictures()
+        # Qt also sends one when a widget sized while hidden is first shown, with the size
+        # it already had: the layout and pictures made for that size (at the start of the
+        # transition in) still fit, and making them again cost every slide change a late
+        # frame (bench/presented.py).
+        if self._layout is None or event.size() != self._laid_out_for:
+            self._layout = None
+            self.release_pictures()
         super().resizeEvent(event)
 
     def _on_animation_value(self, value: object) -> None:
@@ -214,9 +225,51 @@ class SlideView(QWidget):
             self._last_frame = now
         self.set_progress(t)
 
+    def start_from(self, picture: QPixmap | None) -> None:
+        """The picture of this slide at progress 0 that a transition ended on: the next
+        paint at progress 0 copies it instead of painting the background and the content
+        again (the same pixels), and the background is painted just after that frame is
+        out, from the picture the transition let go of. Ignored (and given back) if it
+        does not fit the slide as it is now."""
+        POOL.give(self._first_frame)
+        self._first_frame = None
+        if picture is None:
+            return
+        fits = picture.size() == self.size() * self.devicePixelRatioF() and (
+            picture.devicePixelRatio() == self.devicePixelRatioF()
+        )
+        painted_now = self._layout is not None and self._layout is self._pictured_layout
+        if fits and painted_now and self._progress == 0.0 and not self._broken:
+            self._first_frame = picture
+        else:
+            POOL.give(picture)
+
+    def _paint_first_frame(self, painter: QPainter, area: QRect) -> bool:
+        """Copy the first frame a transition left (start_from), once; False if there is none."""
+        picture, self._first_frame = self._first_frame, None
+        if picture is None:
+            return False
+        if self._progress != 0.0 or picture.size() != self.size() * self.devicePixelRatioF():
+            POOL.give(picture)
+            return False
+        painter.drawPixmap(area, picture, area)
+        # After this frame: the background for the frames that follow (self: not if the
+        # widget is gone by then).
+        QTimer.singleShot(0, self, lambda: self._after_first_frame(picture))
+        return True
+
+    def _after_first_frame(self, picture: QPixmap) -> None:
+        """The background, in the picture the transition used for the old slide (in the
+        pool now), then the first frame's picture back to the pool."""
+        if self._layout is not None and self.isVisible():  # still on the screen
+            self._background_pixmap()
+        POOL.give(picture)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
+            if self._first_frame is not None and self._paint_first_frame(painter, event.rect()):
+                return
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -272,6 +325,7 @@ class SlideView(QWidget):
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                 self.paint_content(painter, self.layout(), self._progress)
+                self._pictured_layout = self._layout
             except Exception:
                 self._fail("painting")
             finally:
@@ -281,7 +335,8 @@ class SlideView(QWidget):
     def release_pictures(self) -> None:
         """Leaving the screen without a transition: the background goes back to the pool."""
         POOL.give(self._background)
-        self._background = None
+        POOL.give(self._first_frame)
+        self._background = self._first_frame = None
 
     def dispose(self) -> None:
         """Off the screen for good: let go of its pictures and layout now. Its Python

@@ -96,3 +96,55 @@ def test_a_slide_that_left_keeps_no_pictures_or_layout(qtbot, tmp_path) -> None:
         window.stage.finish(view_too=True)
         assert leaving._layout is None and leaving._background is None
     window.quit()
+
+
+def test_a_slide_takes_over_from_the_transitions_last_frame_without_painting_it_again(qtbot, tmp_path) -> None:
+    """When a transition ends, the coming slide's first frame is already on the screen
+    (the transition's picture of it, taken at progress 0). The slide's first paint copies
+    that picture rather than painting its background and content again (a late frame at
+    every hand-over under Xvfb, bench/presented.py); its background follows just after,
+    in a picture from the pool, and the pixels are the ones a whole repaint gives."""
+    window = playing_window(qtbot, tmp_path, SHOW)
+    player = window.player
+    for _ in range(2):  # warm the pool
+        player.next()
+        window.stage.finish(view_too=True)
+    made = POOL.made
+    for _ in range(3):
+        player.next()
+        _hand_over_from_the_transition(qtbot, window)
+        window.stage.finish(view_too=True)
+    assert POOL.made == made, "the hand-over made new screen-sized pictures"
+    window.quit()
+
+
+def _hand_over_from_the_transition(qtbot, window) -> None:
+    view = window.stage.view
+    assert view is not None and window.transition.isVisible()
+    last_frame = pixels(window.transition._new.toImage())
+    painted: list[float] = []
+    paint_content = view.paint_content
+    view.paint_content = lambda painter, layout, t: (painted.append(t), paint_content(painter, layout, t))
+    laid_out = view.layout()
+    window.stage.finish()  # the transition ends; the slide's entry starts
+    view.stop()  # held at its first frame, to compare it below
+    assert view._first_frame is not None and view.progress == 0.0
+    assert view.layout() is laid_out, "showing the slide made its layout again"
+    qtbot.waitUntil(lambda: view._first_frame is None, timeout=2000)  # the hand-over frame, painted
+    assert painted == [], "the first frame was painted again"
+    qtbot.waitUntil(lambda: view._background is not None, timeout=2000)
+    assert (pixels(view.grab().toImage()) == last_frame).all()  # a whole repaint at 0: the same
+    assert painted == [0.0]
+
+
+def test_a_first_frame_that_no_longer_fits_is_not_shown(qtbot, tmp_path) -> None:
+    """The window changed size during the transition: the picture is the old size, so
+    the slide paints itself and the picture goes back to the pool."""
+    window = playing_window(qtbot, tmp_path, SHOW)
+    window.player.next()
+    view = window.stage.view
+    assert view is not None
+    window.resize(window.width() - 40, window.height() - 20)
+    window.stage.finish()
+    assert view._first_frame is None
+    window.quit()
