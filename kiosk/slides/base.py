@@ -71,10 +71,13 @@ class SlideView(QWidget):
         self._layout: Any = None
         self._background: QPixmap | None = None
         self._background_image: QImage | None = None
-        #: this slide's first frame as a transition ended on it (start_from), and the
-        #: layout take_picture painted with (a push since then makes the picture stale)
+        #: this slide's first frame as a transition ended on it (start_from)
         self._first_frame: QPixmap | None = None
-        self._pictured_layout: Any = None
+        #: layouts made so far, and which of them take_picture painted with: a push since
+        #: then makes the picture stale (a number, not the layout: an image slide's
+        #: layout holds a screen-sized picture, which must go when the layout goes)
+        self._layouts_made = 0
+        self._pictured_layout = -1
         self._laid_out_for = QSize()  # the size the layout was made for
         self._broken = False
         self._last_frame = 0.0  # when the last animation frame was shown (frame_seconds)
@@ -202,6 +205,7 @@ class SlideView(QWidget):
         if self._layout is None:
             self._layout = self.compute_layout(self.metrics())
             self._laid_out_for = self.size()
+            self._layouts_made += 1
         return self._layout
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -238,7 +242,7 @@ class SlideView(QWidget):
         fits = picture.size() == self.size() * self.devicePixelRatioF() and (
             picture.devicePixelRatio() == self.devicePixelRatioF()
         )
-        painted_now = self._layout is not None and self._layout is self._pictured_layout
+        painted_now = self._layout is not None and self._layouts_made == self._pictured_layout
         if fits and painted_now and self._progress == 0.0 and not self._broken:
             self._first_frame = picture
         else:
@@ -325,7 +329,7 @@ class SlideView(QWidget):
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                 self.paint_content(painter, self.layout(), self._progress)
-                self._pictured_layout = self._layout
+                self._pictured_layout = self._layouts_made
             except Exception:
                 self._fail("painting")
             finally:

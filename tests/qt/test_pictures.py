@@ -5,6 +5,7 @@ unchanged (the leaving slide's final frame, the coming slide's first)."""
 from __future__ import annotations
 
 import textwrap
+import weakref
 
 import numpy as np
 from PySide6.QtCore import QSize
@@ -92,9 +93,11 @@ def test_a_slide_that_left_keeps_no_pictures_or_layout(qtbot, tmp_path) -> None:
     for _ in range(3):
         leaving = window.stage.view
         assert leaving is not None and leaving.layout() is not None
+        layout = weakref.ref(leaving.layout())
         player.next()
         window.stage.finish(view_too=True)
-        assert leaving._layout is None and leaving._background is None
+        assert leaving._layout is None and leaving._background is None and leaving._first_frame is None
+        assert layout() is None, "something the slide kept still holds its layout"
     window.quit()
 
 
