@@ -230,44 +230,53 @@ class SlideView(QWidget):
         self.set_progress(t)
 
     def start_from(self, picture: QPixmap | None) -> None:
-        """The picture of this slide at progress 0 that a transition ended on: the next
-        paint at progress 0 copies it instead of painting the background and the content
-        again (the same pixels), and the background is painted just after that frame is
-        out, from the picture the transition let go of. Ignored (and given back) if it
-        does not fit the slide as it is now."""
+        """The picture of this slide at progress 0 that a transition ended on: while the
+        slide is at progress 0, a paint copies it instead of painting the background and
+        the content again (the same pixels), and the background is painted just after
+        the first such frame is out. Ignored (and given back) if it does not fit the
+        slide as it is now."""
         POOL.give(self._first_frame)
-        self._first_frame = None
+        self._first_frame = self._still_first_frame(picture)
+
+    def _still_first_frame(self, picture: QPixmap | None) -> QPixmap | None:
+        """`picture` if the slide still shows the first frame it holds, as it is now;
+        else None, and the picture back in the pool."""
         if picture is None:
-            return
-        fits = picture.size() == self.size() * self.devicePixelRatioF() and (
-            picture.devicePixelRatio() == self.devicePixelRatioF()
-        )
-        painted_now = self._layout is not None and self._layouts_made == self._pictured_layout
-        if fits and painted_now and self._progress == 0.0 and not self._broken:
-            self._first_frame = picture
-        else:
-            POOL.give(picture)
+            return None
+        still = self._progress == 0.0 and not self._broken and self._layouts_made == self._pictured_layout
+        ratio = self.devicePixelRatioF()
+        if still and picture.size() == self.size() * ratio and picture.devicePixelRatio() == ratio:
+            return picture
+        POOL.give(picture)
+        return None
+
+    def _take_first_frame(self) -> QPixmap | None:
+        """The first frame a transition left (start_from), taken from the slide, if it
+        still shows it; else None."""
+        picture, self._first_frame = self._first_frame, None
+        return self._still_first_frame(picture)
 
     def _paint_first_frame(self, painter: QPainter, area: QRect) -> bool:
-        """Copy the first frame a transition left (start_from), once; False if there is none."""
-        picture, self._first_frame = self._first_frame, None
-        if picture is None:
+        """Copy the first frame a transition left (start_from); False if there is none.
+        The slide keeps the picture until its background is made just after this frame
+        (it is still its picture for a transition out that starts before that)."""
+        self._first_frame = self._still_first_frame(self._first_frame)
+        if self._first_frame is None:
             return False
-        if self._progress != 0.0 or picture.size() != self.size() * self.devicePixelRatioF():
-            POOL.give(picture)
-            return False
-        painter.drawPixmap(area, picture, area)
-        # After this frame: the background for the frames that follow (self: not if the
-        # widget is gone by then).
-        QTimer.singleShot(0, self, lambda: self._after_first_frame(picture))
+        painter.drawPixmap(area, self._first_frame, area)
+        # After this frame, not during it (self: not if the widget is gone by then).
+        QTimer.singleShot(0, self, self._after_first_frame)
         return True
 
-    def _after_first_frame(self, picture: QPixmap) -> None:
+    def _after_first_frame(self) -> None:
         """The background, in the picture the transition used for the old slide (in the
         pool now), then the first frame's picture back to the pool."""
+        if self._first_frame is None:
+            return  # taken by a transition out, or let go
         if self._layout is not None and self.isVisible():  # still on the screen
             self._background_pixmap()
-        POOL.give(picture)
+        POOL.give(self._first_frame)
+        self._first_frame = None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -320,6 +329,9 @@ class SlideView(QWidget):
         """The slide as it shows now, painted into its own background picture, which it
         gives up (it paints a new one when it next paints): a transition needs pictures
         of both slides, and these are the two it gets, not new ones (kiosk/pictures.py)."""
+        first = self._take_first_frame()
+        if first is not None:
+            return first  # still showing the first frame a transition left: that is the picture
         picture = self._background_pixmap()
         self._background = None
         if not self._broken:

@@ -151,3 +151,27 @@ def test_a_first_frame_that_no_longer_fits_is_not_shown(qtbot, tmp_path) -> None
     window.stage.finish()
     assert view._first_frame is None
     window.quit()
+
+
+def test_a_slide_left_while_still_on_its_first_frame_gives_that_picture_to_the_transition(qtbot, tmp_path) -> None:
+    """Slides that change faster than they paint (a clicker held down): the picture of
+    the first frame is the leaving slide's picture; no new one is made for it."""
+    window = playing_window(qtbot, tmp_path, SHOW)
+    player = window.player
+    for _ in range(2):  # warm the pool
+        player.next()
+        window.stage.finish(view_too=True)
+    made = POOL.made
+    for _ in range(4):
+        player.next()
+        window.stage.finish()  # the transition ends: the slide holds its first frame
+        view = window.stage.view
+        assert view is not None
+        view.stop()
+        first = view._first_frame
+        assert first is not None
+        player.next()  # and it leaves before painting it
+        assert window.transition._old is first
+    window.stage.finish(view_too=True)
+    assert POOL.made == made, "fast changes made new screen-sized pictures"
+    window.quit()
