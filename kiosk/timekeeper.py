@@ -1,5 +1,6 @@
 """When the show wakes up on its own: at the end of a slide's time, when a `when` window
-opens or closes, and once a slide has settled (to hand freed memory back).
+opens or closes, and once a slide has settled (to hand freed memory back, and to load the
+code of the playlist's slide types while nothing moves).
 
 The player owns time (its injected clocks); the timekeeper only arms Qt timers from each
 snapshot, so an idle show wakes for nothing else.
@@ -13,8 +14,9 @@ from PySide6.QtCore import QObject, Qt, QTimer
 
 from kiosk import memory
 from kiosk.player import Player, Snapshot
+from kiosk.slides import import_views
 
-#: after a slide change, when its transition and count-up are over (memory.release_free_memory)
+#: after a slide change, when its transition and count-up are over (Timekeeper._settled)
 SETTLE_MS = 3000
 #: schedules are looked at again at least this often, so a wall-clock jump is noticed
 SCHEDULE_CHECK_S = 60.0
@@ -31,13 +33,20 @@ class Timekeeper(QObject):
         # One precise wake-up per slide costs nothing.
         self._tick_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._schedule_timer = self._single_shot(self._schedule_due)
-        self._settle_timer = self._single_shot(memory.release_free_memory)
+        self._settle_timer = self._single_shot(self._settled)
 
     def _single_shot(self, slot: Callable[[], object]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.timeout.connect(slot)
         return timer
+
+    def _settled(self) -> None:
+        """The slide is still: import the modules of the playlist's other slide types now
+        (the first chart's pyqtgraph takes 0.1 s, a stutter in that slide's transition
+        in when it is imported then), and hand freed memory back."""
+        import_views({type(slide) for slide in self.snapshot.playlist.slides})
+        memory.release_free_memory()
 
     def follow(self, snapshot: Snapshot, *, new_slide: bool) -> None:
         """Arm the timers for this state of the show."""

@@ -7,6 +7,7 @@ slide is built and a show that opens on a title slide is on screen before it.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kiosk.playlist.model import SLIDE_TYPES, SlideBase
@@ -35,3 +36,10 @@ def view_class(slide_type: str | type[SlideBase]) -> type[SlideView]:
 def build_view(model: SlideBase, context: SlideContext, parent: QWidget | None = None) -> SlideView:
     """The widget that shows `model`."""
     return view_class(type(model))(model, context, parent)
+
+
+def import_views(slide_types: Iterable[type[SlideBase]]) -> None:
+    """Import the widget modules of these slide types ahead of their first use (already
+    imported ones cost a dictionary lookup)."""
+    for slide_type in slide_types:
+        view_class(slide_type)
