@@ -65,6 +65,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def bench_slides(folder: Path):
+    """The bench playlist, written into `folder` and loaded: its slide context and its
+    slides by id."""
+    from kiosk.app import slide_context
+    from kiosk.playlist import load_playlist
+
+    path = folder / "bench.yaml"
+    path.write_text(BENCH_PLAYLIST, encoding="utf-8")
+    playlist = load_playlist(path)
+    return slide_context(playlist), {slide.id: slide for slide in playlist.slides}
+
+
 def paused_show(folder: Path, size: tuple[int, int]):
     """The bench playlist playing in a window of `size`, paused (frames are driven by hand,
     no slide moves on meanwhile): the show window and its player, for the benches that
@@ -97,18 +109,13 @@ def _summary(times_ms: list[float]) -> dict[str, float]:
 def measure(frames: int = 120, size: tuple[int, int] = (1920, 1080)) -> dict[str, dict[str, float]]:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import ensure_application, slide_context
-    from kiosk.playlist import load_playlist
+    from kiosk.app import ensure_application
     from kiosk.slides import build_view
     from kiosk.transitions import TransitionWidget
 
     app = ensure_application()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.yaml"
-        path.write_text(BENCH_PLAYLIST, encoding="utf-8")
-        playlist = load_playlist(path)
-        context = slide_context(playlist)
-        by_id = {slide.id: slide for slide in playlist.slides}
+        context, by_id = bench_slides(Path(folder))
         results: dict[str, dict[str, float]] = {}
         for slide_id in ANIMATED_SLIDES:
             view = build_view(by_id[slide_id], context)

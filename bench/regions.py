@@ -19,7 +19,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.frames import ANIMATED_SLIDES, BENCH_PLAYLIST, percentile
+from bench.frames import ANIMATED_SLIDES, bench_slides, percentile
 
 WAYS = ("area", "region")
 
@@ -49,17 +49,12 @@ def _frames(view: Any, way: str, frames: int, app: Any) -> list[float]:
 
 
 def measure(size: tuple[int, int], frames: int, rounds: int) -> dict[str, dict[str, list[float]]]:
-    from kiosk.app import ensure_application, slide_context
-    from kiosk.playlist import load_playlist
+    from kiosk.app import ensure_application
     from kiosk.slides import build_view
 
     app = ensure_application()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.yaml"
-        path.write_text(BENCH_PLAYLIST, encoding="utf-8")
-        playlist = load_playlist(path)
-    context = slide_context(playlist)
-    by_id = {slide.id: slide for slide in playlist.slides}
+        context, by_id = bench_slides(Path(folder))
     results: dict[str, dict[str, list[float]]] = {}
     for slide_id in ANIMATED_SLIDES:
         view = build_view(by_id[slide_id], context)

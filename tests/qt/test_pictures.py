@@ -101,17 +101,23 @@ def test_a_slide_that_left_keeps_no_pictures_or_layout(qtbot, tmp_path) -> None:
     window.quit()
 
 
+def warm_window(qtbot, tmp_path):
+    """The show playing, after two slide changes have left the pool what a change needs."""
+    window = playing_window(qtbot, tmp_path, SHOW)
+    for _ in range(2):
+        window.player.next()
+        window.stage.finish(view_too=True)
+    return window
+
+
 def test_a_slide_takes_over_from_the_transitions_last_frame_without_painting_it_again(qtbot, tmp_path) -> None:
     """When a transition ends, the coming slide's first frame is already on the screen
     (the transition's picture of it, taken at progress 0). The slide's first paint copies
     that picture rather than painting its background and content again (a late frame at
     every hand-over under Xvfb, bench/presented.py); its background follows just after,
     in a picture from the pool, and the pixels are the ones a whole repaint gives."""
-    window = playing_window(qtbot, tmp_path, SHOW)
+    window = warm_window(qtbot, tmp_path)
     player = window.player
-    for _ in range(2):  # warm the pool
-        player.next()
-        window.stage.finish(view_too=True)
     made = POOL.made
     for _ in range(3):
         player.next()
@@ -156,11 +162,8 @@ def test_a_first_frame_that_no_longer_fits_is_not_shown(qtbot, tmp_path) -> None
 def test_a_slide_left_while_still_on_its_first_frame_gives_that_picture_to_the_transition(qtbot, tmp_path) -> None:
     """Slides that change faster than they paint (a clicker held down): the picture of
     the first frame is the leaving slide's picture; no new one is made for it."""
-    window = playing_window(qtbot, tmp_path, SHOW)
+    window = warm_window(qtbot, tmp_path)
     player = window.player
-    for _ in range(2):  # warm the pool
-        player.next()
-        window.stage.finish(view_too=True)
     made = POOL.made
     for _ in range(4):
         player.next()
