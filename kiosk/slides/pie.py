@@ -399,10 +399,16 @@ class PieView(ChartView):
                 leader = QPolygonF(label.leader).boundingRect()
                 areas.append(label.box().united(leader))
         if self.model.donut and (
-            self.center_texts(since) != self.center_texts(t) or clamp01(since * 3) != clamp01(t * 3)
+            self.center_texts(since) != self.center_texts(t)
+            or self._caption_opacity(since) != self._caption_opacity(t)
         ):
             areas += [layout.number_box, layout.caption_box]
         return [area.adjusted(-margin, -margin, margin, margin) for area in areas]
+
+    @staticmethod
+    def _caption_opacity(t: float) -> float:
+        """The caption in the hole fades in over the first third of the entry."""
+        return clamp01(t * 3)
 
     def paint_content(self, painter: QPainter, layout: PieLayout, t: float) -> None:
         paint_title(painter, self.theme, layout.frame)
@@ -452,5 +458,5 @@ class PieView(ChartView):
                 layout.caption_font,
                 muted,
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                opacity=clamp01(t * 3),
+                opacity=self._caption_opacity(t),
             )

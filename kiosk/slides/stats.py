@@ -338,7 +338,7 @@ class StatsView(SlideView):
         area = QRectF(layout.cards[0].rect)
         for card in layout.cards[1:]:
             area = area.united(card.rect)
-        return sprite_reach(area, extra=2).adjusted(0, 0, 0, abs(layout.rise))
+        return _rise_reach(area, layout)
 
     def changed_areas(self, layout: StatsLayout, since: float, t: float) -> list[QRectF]:
         """A card still rising or fading in changes all over; a landed one only where its
@@ -348,7 +348,7 @@ class StatsView(SlideView):
             if self.card_in(index, t) <= 0:
                 continue
             if self.card_in(index, since) < 1.0:
-                areas.append(sprite_reach(card.rect, extra=2).adjusted(0, 0, 0, abs(layout.rise)))
+                areas.append(_rise_reach(card.rect, layout))
             elif self.figure_text(index, since) != self.figure_text(index, t) or self.detail_opacity(
                 index, since
             ) != self.detail_opacity(index, t):
@@ -374,3 +374,9 @@ class StatsView(SlideView):
                 glyphs=layout.glyphs, arrow_opacity=self.detail_opacity(index, t),
             )  # fmt: skip
             painter.restore()
+
+
+def _rise_reach(area: QRectF, layout: StatsLayout) -> QRectF:
+    """What cards in `area` may paint while they rise in: their sprites' reach, and the
+    height they rise from."""
+    return sprite_reach(area, extra=2).adjusted(0, 0, 0, abs(layout.rise))
